@@ -1,0 +1,230 @@
+"""Plain-text page scrapes -> Article.
+
+A scrape is the page's text top to bottom: site furniture, the headline, byline and date, story
+highlights, then the body with galleries, players and teasers mixed in. The reader cuts it into
+units (one per paragraph or line), reads the header, then keeps the body units no noise rule claims.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import ArticleError
+from ..models import HEADING, ITEM, PARAGRAPH, Article, Block
+from . import noise
+from .dates import find_date, is_date_line
+
+_WRAPPED_LINE_LENGTH = range(40, 101)
+
+
+def split_units(text: str) -> list[str]:
+    """Blank-line blocks, then lines; hard-wrapped prose is joined back into paragraphs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    units: list[str] = []
+    for block in re.split(r"\n[ \t\u00a0]*\n", text):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        units.extend(_join_wrapped_lines(lines))
+    cleaned = (noise.clean_unit(unit) for unit in units)
+    return [unit for unit in cleaned if unit]
+
+
+def _join_wrapped_lines(lines: list[str]) -> list[str]:
+    heads = [len(line) for line in lines[:-1]]
+    hard_wrapped = (
+        len(lines) >= 3
+        and all(length in _WRAPPED_LINE_LENGTH for length in heads)
+        and max(heads) - min(heads) <= 30
+        and not any(noise.BULLET.match(line) for line in lines)
+    )
+    joined: list[str] = []
+    for line in lines:
+        if joined and not noise.BULLET.match(line) and (
+            hard_wrapped or (line[0].islower() and not joined[-1].endswith(noise.TERMINAL_PUNCTUATION))
+        ):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+# ---------------------------------------------------------------------------------------------
+# Header: headline, byline, date line, highlights
+
+_BYLINE = re.compile(r"^(?:(?:written|story|words|reporting) )?by\s+(?=[A-Z\u00c0-\u024f])(.{2,160})$", re.IGNORECASE)
+_GLUED_DATE = re.compile(r"\s+(?=(?:Updated|Published|Posted|Last updated)\b)")
+_HIGHLIGHTS_LABEL = re.compile(
+    r"^(?:story highlights|highlights|key points|key takeaways|in brief|at a glance)\b\s*[:\-\u2014]?\s*(.*)$",
+    re.IGNORECASE,
+)
+MAX_HIGHLIGHTS = 8
+
+
+def is_byline(text: str) -> bool:
+    match = _BYLINE.match(text)
+    return bool(match) and len(match.group(1).split()) <= 24 and not text.endswith(("?", "!"))
+
+
+@dataclass
+class Header:
+    headline: str = ""
+    byline: str = ""
+    date: str = ""
+    highlights: list[str] = field(default_factory=list)
+    body_start: int = 0
+
+
+def read_header(units: list[str]) -> Header:
+    """Find the headline, byline, date and highlights at the top of the page."""
+    header = Header()
+    in_highlights = False
+    index = 0
+    for index, unit in enumerate(units):
+        if noise.is_furniture(unit) and not _HIGHLIGHTS_LABEL.match(unit):
+            continue
+        if is_byline(unit) and not header.byline:
+            byline, *dates = _GLUED_DATE.split(unit, maxsplit=1)
+            header.byline = byline.strip()
+            if dates and not header.date:
+                header.date = dates[0].strip()
+            in_highlights = False
+            continue
+        if is_date_line(unit) and not header.date:
+            header.date = unit
+            in_highlights = False
+            continue
+        label = _HIGHLIGHTS_LABEL.match(unit)
+        if label and header.headline and not header.highlights and _label_opens_list(label.group(1)):
+            in_highlights = True
+            if label.group(1):
+                header.highlights.append(label.group(1))
+            continue
+        if in_highlights and len(header.highlights) < MAX_HIGHLIGHTS and _is_highlight(unit):
+            header.highlights.append(noise.BULLET.sub("", unit))
+            continue
+        if not header.headline:
+            if _is_headline(unit, units[index + 1 : index + 3]):
+                header.headline = unit
+                continue
+            if len(unit.split()) <= 3 and not unit.endswith((".", "!", "?")):
+                continue  # navigation and section labels above the headline
+        break
+    else:
+        index = len(units)
+    header.body_start = index
+    return header
+
+
+def _label_opens_list(rest: str) -> bool:
+    return not rest or rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'\u201c"
+
+
+def _is_headline(unit: str, following: list[str]) -> bool:
+    words = len(unit.split())
+    if len(unit) > 250 or (unit.endswith(".") and len(unit) > 150) or noise.BULLET.match(unit):
+        return False
+    if words >= 3:
+        return True
+    return words >= 2 and any(is_byline(next_unit) or is_date_line(next_unit) for next_unit in following)
+
+
+def _is_highlight(unit: str) -> bool:
+    if noise.BULLET.match(unit):
+        return True
+    if len(unit) > 200 or _DATELINE.match(unit) or _DASH_DATELINE.match(unit):
+        return False
+    return not (unit.endswith(".") and len(unit) > 140)
+
+
+# ---------------------------------------------------------------------------------------------
+# Body: datelines, credits, subheadings and list items
+
+_OUTLET = r"[A-Z][A-Za-z&.]*(?:\s[A-Z][A-Za-z&.]*){0,3}"
+_DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Za-z.'\u2019-]*(?:[ ,]+[A-Z][A-Za-z.'\u2019-]*){{0,4}})?\s*\({_OUTLET}\)\s*"
+    r"(?:[-\u2013\u2014]+\s*)?(?=[\"\u201c'A-Z0-9])"
+)
+_DASH_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\u2019-]+(?:\s[A-Z][A-Z.'\u2019-]+){0,3}(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][A-Za-z.]+)?)?)"
+    r"\s*[-\u2013\u2014]{1,2}\s+(?=[\"\u201c'A-Z0-9])"
+)
+
+
+def split_dateline(paragraph: str) -> tuple[str, str]:
+    """"LONDON (CNN)The minister said" -> ("London", "The minister said")."""
+    for pattern in (_DATELINE, _DASH_DATELINE):
+        match = pattern.match(paragraph)
+        if match and len(paragraph) > match.end():
+            place = (match.group("place") or "").strip(" ,")
+            place = " ".join(word.title() if word.isupper() and len(word) > 2 else word for word in place.split())
+            return place, paragraph[match.end() :]
+    return "", paragraph
+
+
+_CREDIT = re.compile(
+    r"\bcontributed(?: reporting)?(?: to (?:this|the) (?:report|story|article))?\s*\.?$"
+    r"|^(?:additional )?reporting by\b|^(?:writing|editing|edited|compiled|produced|written) by\b"
+    r"|\breported (?:from|this story)\b|^this (?:story|article|report) (?:was|has been) (?:updated|corrected)",
+    re.IGNORECASE,
+)
+_CREDIT_TAIL = 6  # credits sit at the end of a story
+
+
+def is_credit(unit: str, from_end: int) -> bool:
+    if len(unit) > 300 or not _CREDIT.search(unit):
+        return False
+    return from_end < _CREDIT_TAIL or "contributed" in unit.lower()
+
+
+def read_body(units: list[str], headline: str) -> tuple[list[Block], list[str], str]:
+    """Body units -> blocks, credits and the dateline place, with every kind of furniture dropped."""
+    headline_key = noise.fingerprint(headline) if headline else None
+    units = [unit for unit in units if noise.fingerprint(unit) != headline_key]
+    furniture = noise.furniture_in_context(units)
+    units = [unit for index, unit in enumerate(units) if index not in furniture]
+    teasers = noise.teaser_runs(units)
+    units = [unit for index, unit in enumerate(units) if index not in teasers]
+
+    blocks: list[Block] = []
+    credits: list[str] = []
+    place = ""
+    for index, unit in enumerate(units):
+        following = units[index + 1] if index + 1 < len(units) else ""
+        if is_credit(unit, len(units) - 1 - index):
+            credits.append(unit)
+        elif noise.BULLET.match(unit):
+            blocks.append(Block(ITEM, noise.BULLET.sub("", unit)))
+        elif noise.is_heading_like(unit):
+            # A subheading introduces what follows it; one with nothing after it is a stray link.
+            if following and not noise.is_heading_like(following) and not is_credit(following, len(units) - 2 - index):
+                blocks.append(Block(HEADING, unit))
+        else:
+            if not any(block.kind == PARAGRAPH for block in blocks):
+                place, unit = split_dateline(unit)
+            blocks.append(Block(PARAGRAPH, unit))
+    return blocks, credits, place
+
+
+def parse_scrape(text: str, source: str = "") -> Article:
+    """Read a plain-text scrape of a news page."""
+    units = split_units(text)
+    if not units:
+        raise ArticleError(f"no text found in {source or 'the input'}")
+    header = read_header(units)
+    blocks, credits, place = read_body(units[header.body_start :], header.headline)
+    if not any(block.kind in (PARAGRAPH, ITEM) for block in blocks):
+        raise ArticleError(
+            f"no article text found in {source or 'the input'}: "
+            "it has no paragraphs once page furniture is removed"
+        )
+    return Article(
+        headline=header.headline,
+        byline=header.byline,
+        date=header.date,
+        iso_date=find_date(header.date) if header.date else "",
+        dateline=place,
+        highlights=tuple(header.highlights),
+        blocks=tuple(blocks),
+        credits=tuple(credits),
+        source=source,
+    )

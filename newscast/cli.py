@@ -1,0 +1,164 @@
+"""Command line: flags -> Config -> one library call -> exit code. The only module that imports typer/rich."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .config import default_config_text, load_config, user_config_path
+from .errors import NewscastError
+from .pipeline import Progress as BuildProgress
+from .pipeline import build_episode, script_for
+from .speech.cache import ClipCache, NoCache
+
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="newscast",
+    help="Turn news articles into podcast episodes.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@contextmanager
+def _reported_errors(debug: bool) -> Iterator[None]:
+    """Every failure ends as one clean line and a known exit code; --debug adds the traceback."""
+    try:
+        yield
+    except NewscastError as error:
+        if debug:
+            traceback.print_exc()
+        stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        stderr.print("[bold red]interrupted[/]: nothing was written; a rerun resumes from the clip cache")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _overrides(**sections: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {name: {k: v for k, v in values.items() if v is not None} for name, values in sections.items()}
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newscast {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    ctx.obj = {"debug": debug}
+
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML config file (see `newscast config`).")
+]
+
+
+@app.command()
+def script(
+    ctx: typer.Context,
+    articles: Annotated[list[str], typer.Argument(help="Article file(s): plain-text page scrapes.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    config_path: ConfigOption = None,
+) -> None:
+    """Print what would be spoken, without synthesising anything."""
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path)
+        scripts = script_for(articles, config)
+    if output_format is OutputFormat.json:
+        payload: Any = scripts[0].to_dict() if len(scripts) == 1 else [item.to_dict() for item in scripts]
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n".join(item.to_text() for item in scripts), nl=False)
+
+
+@app.command()
+def build(
+    ctx: typer.Context,
+    article: Annotated[str, typer.Argument(help="Article file: a plain-text page scrape.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="MP3 to write [default: audio/<date>-<slug>.mp3].")
+    ] = None,
+    engine: Annotated[
+        str | None, typer.Option("--engine", "-e", help="auto, piper, gtts or an installed plugin engine.")
+    ] = None,
+    voice: Annotated[str | None, typer.Option("--voice", help="Engine voice (Piper: a name or an .onnx path).")] = None,
+    config_path: ConfigOption = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Clip cache folder [default: user cache dir].")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise every clip afresh.")] = False,
+) -> None:
+    """Build one MP3 episode from an article."""
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
+        cache = NoCache() if no_cache else ClipCache(cache_dir)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("speaking", total=None)
+
+            def report(event: BuildProgress) -> None:
+                if event.stage == "engine":
+                    progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
+                elif event.stage == "speak":
+                    progress.update(task, completed=event.done, total=event.total, description=f"speaking {event.message}")
+                elif event.stage == "write":
+                    progress.update(task, description="writing MP3")
+
+            episode = build_episode(article, config, output=output, cache=cache, on_progress=report)
+    minutes, seconds = divmod(round(episode.duration), 60)
+    stderr.print(
+        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, {episode.engine})",
+        highlight=False,
+    )
+
+
+@app.command("config")
+def show_config(
+    path: Annotated[bool, typer.Option("--path", help="Print where the user config file is read from.")] = False,
+) -> None:
+    """Print the default configuration, ready to copy and edit."""
+    if path:
+        typer.echo(str(user_config_path()))
+    else:
+        typer.echo(default_config_text(), nl=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:  # raised outside a command, e.g. while importing engines
+        stderr.print("[bold red]interrupted[/]")
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,33 @@
+"""The one exception hierarchy; the CLI maps it to messages and exit codes."""
+
+from __future__ import annotations
+
+
+class NewscastError(Exception):
+    """Root of every error newscast raises on purpose."""
+
+    exit_code = 1
+
+
+class ArticleError(NewscastError):
+    """The input could not be read as a news article."""
+
+    exit_code = 2
+
+
+class ConfigError(NewscastError):
+    """The configuration file or an option is invalid."""
+
+    exit_code = 2
+
+
+class EngineError(NewscastError):
+    """A speech engine is unknown, unavailable or failed while speaking."""
+
+    exit_code = 1
+
+
+class AudioError(NewscastError):
+    """Assembling, encoding or writing the episode failed."""
+
+    exit_code = 1

@@ -1,0 +1,111 @@
+"""Plain data passed between the stages: Article -> Script -> Clips -> Episode."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# Block kinds inside an article body.
+PARAGRAPH = "paragraph"
+HEADING = "heading"
+ITEM = "item"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of an article body: a paragraph, a section subheading or a list item."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """What a reader found in a page, with the page furniture already thrown away."""
+
+    headline: str
+    blocks: tuple[Block, ...]
+    byline: str = ""
+    date: str = ""  # the date line as printed on the page
+    iso_date: str = ""  # YYYY-MM-DD when the date line could be parsed
+    dateline: str = ""  # place name from "LONDON (CNN)" style openings
+    highlights: tuple[str, ...] = ()
+    credits: tuple[str, ...] = ()
+    source: str = ""  # path or URL it was read from
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [block.text for block in self.blocks if block.kind == PARAGRAPH]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One stretch of speech in the script, with the silence that follows it."""
+
+    kind: str
+    text: str
+    pause_ms: int = 0
+    block: str = ""  # for body segments: paragraph or item
+
+    def to_dict(self) -> dict:
+        data = {"kind": self.kind, "text": self.text, "pause_ms": self.pause_ms}
+        if self.block:
+            data["block"] = self.block
+        return data
+
+
+@dataclass(frozen=True)
+class Script:
+    """The ordered words of an episode."""
+
+    title: str
+    segments: tuple[Segment, ...]
+    date: str = ""
+    byline: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "date": self.date,
+            "byline": self.byline,
+            "source": self.source,
+            "segments": [segment.to_dict() for segment in self.segments],
+        }
+
+    def to_text(self) -> str:
+        return "\n\n".join(segment.text for segment in self.segments) + "\n"
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono float32 samples in [-1, 1] at a sample rate."""
+
+    samples: np.ndarray
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A segment and the speech synthesised for it."""
+
+    segment: Segment
+    audio: Audio
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A finished episode on disk."""
+
+    path: Path
+    title: str
+    duration: float
+    engine: str
+    segments: int
+    timeline: tuple[tuple[float, float], ...] = field(default=())  # (start, end) per segment, s

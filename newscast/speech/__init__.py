@@ -1,0 +1,102 @@
+"""Speech engines behind one small protocol, found through the ``newscast.engines`` entry points."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from typing import Protocol, runtime_checkable
+
+import requests
+
+from ..config import SpeechConfig
+from ..errors import ConfigError, EngineError
+from ..models import Audio
+
+__all__ = [
+    "Engine",
+    "EngineFactory",
+    "available_engines",
+    "create_engine",
+    "google_reachable",
+    "register_engine",
+    "resolve_engine_name",
+]
+
+ENTRY_POINT_GROUP = "newscast.engines"
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What every speech engine offers: a name, an identity for the cache, and synthesis."""
+
+    name: str
+
+    def identity(self) -> str:
+        """Everything that changes the sound besides the text (voice, speed, language...)."""
+        ...
+
+    def synthesize(self, text: str) -> Audio:
+        """Speak ``text``; return mono float samples. Raises EngineError on failure."""
+        ...
+
+
+EngineFactory = Callable[[SpeechConfig], Engine]
+
+_registered: dict[str, EngineFactory] = {}
+
+
+def register_engine(name: str, factory: EngineFactory) -> None:
+    """Make an engine available by name (plugins normally use the entry-point group instead)."""
+    _registered[name] = factory
+
+
+def available_engines() -> dict[str, EngineFactory | None]:
+    """Engine names -> factory; entry points are loaded lazily, so their value is None here."""
+    engines: dict[str, EngineFactory | None] = {point.name: None for point in entry_points(group=ENTRY_POINT_GROUP)}
+    engines.update(_registered)
+    return engines
+
+
+def _load_factory(name: str) -> EngineFactory:
+    if name in _registered:
+        return _registered[name]
+    for point in entry_points(group=ENTRY_POINT_GROUP, name=name):
+        try:
+            return point.load()
+        except Exception as error:  # a broken plugin must not take the CLI down with a traceback
+            raise EngineError(f"speech engine {name!r} failed to load from {point.value}: {error}") from error
+    allowed = ", ".join(["auto", *sorted(available_engines())])
+    raise ConfigError(f"unknown speech engine {name!r}; allowed: {allowed}")
+
+
+def google_reachable(tld: str = "com", timeout: float = 2.0) -> bool:
+    """Does Google Translate's host answer? Bounded even when DNS itself hangs."""
+    answered = threading.Event()
+
+    def probe() -> None:
+        try:
+            response = requests.head(f"https://translate.google.{tld}/", timeout=timeout, allow_redirects=False)
+            if response.status_code < 500:
+                answered.set()
+        except requests.RequestException:
+            pass
+
+    worker = threading.Thread(target=probe, daemon=True)
+    worker.start()
+    worker.join(timeout + 0.5)
+    return answered.is_set()
+
+
+def resolve_engine_name(settings: SpeechConfig) -> tuple[str, str]:
+    """The engine to use and why: ``auto`` picks gTTS when Google answers, else offline Piper."""
+    if settings.engine != "auto":
+        return settings.engine, "chosen in the config or with --engine"
+    if google_reachable(settings.tld, min(settings.timeout, 3.0)):
+        return "gtts", "Google's speech endpoint answered"
+    return "piper", "Google's speech endpoint did not answer, so the offline voice speaks"
+
+
+def create_engine(name: str, settings: SpeechConfig) -> Engine:
+    """Build the named engine from the speech settings."""
+    return _load_factory(name)(settings)
