@@ -7,7 +7,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,7 +34,7 @@ app = typer.Typer(
 stderr = Console(stderr=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -75,9 +75,7 @@ def main_options(
     ctx.obj = {"debug": debug}
 
 
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML config file (see `newscast config`).")
-]
+ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (see `newscast config`).")]
 
 
 @app.command()
@@ -133,7 +131,8 @@ def build(
                 if event.stage == "engine":
                     progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
                 elif event.stage == "speak":
-                    progress.update(task, completed=event.done, total=event.total, description=f"speaking {event.message}")
+                    description = f"speaking {event.message}"
+                    progress.update(task, completed=event.done, total=event.total, description=description)
                 elif event.stage == "write":
                     progress.update(task, description="writing MP3")
 

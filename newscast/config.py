@@ -16,7 +16,6 @@ SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "c
 MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
-
 @dataclass(frozen=True)
 class ShowConfig:
     name: str
@@ -136,9 +135,7 @@ def _checked_value(section: str, key: str, value: Any, default: Any, where: str)
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, bool) != (expected is bool) or not isinstance(value, expected):
-        raise ConfigError(
-            f"{section}.{key} in {where} must be {_type_name(expected)}, got {value!r}"
-        )
+        raise ConfigError(f"{section}.{key} in {where} must be {_type_name(expected)}, got {value!r}")
     return value
 
 
@@ -164,8 +161,7 @@ def _validate(config: Config) -> None:
     for kind in config.script.order:
         if kind not in SEGMENT_KINDS:
             raise ConfigError(
-                f"unknown segment kind {kind!r} in script.order ({where}); "
-                f"allowed: {', '.join(SEGMENT_KINDS)}"
+                f"unknown segment kind {kind!r} in script.order ({where}); allowed: {', '.join(SEGMENT_KINDS)}"
             )
     for item in fields(PauseConfig):
         value = getattr(config.pauses, item.name)

@@ -108,8 +108,13 @@ def write_mp3(audio: AudioSegment, path: Path, bitrate: int) -> None:
     level, _ = _compression_level(bitrate, audio.frame_rate)
     try:
         soundfile.write(
-            path, samples, audio.frame_rate, format="MP3", subtype="MPEG_LAYER_III",
-            compression_level=level, bitrate_mode="CONSTANT",
+            path,
+            samples,
+            audio.frame_rate,
+            format="MP3",
+            subtype="MPEG_LAYER_III",
+            compression_level=level,
+            bitrate_mode="CONSTANT",
         )
     except (soundfile.LibsndfileError, RuntimeError) as error:
         raise AudioError(f"MP3 encoding failed: {error}") from error

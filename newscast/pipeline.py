@@ -41,9 +41,7 @@ def script_for(sources: Sequence[str | Path], config: Config) -> list[Script]:
     return [build_script(read_article(source), config) for source in sources]
 
 
-def synthesize(
-    script: Script, engine: Engine, cache: ClipCache, on_progress: ProgressCallback = _ignore
-) -> list[Clip]:
+def synthesize(script: Script, engine: Engine, cache: ClipCache, on_progress: ProgressCallback = _ignore) -> list[Clip]:
     """Speak every segment, reusing clips the cache already holds."""
     identity = engine.identity()
     clips: list[Clip] = []

@@ -10,7 +10,7 @@ from .models import HEADING, ITEM, Article, Script, Segment
 
 
 def spoken_date(article: Article) -> str:
-    """"Monday, March 6, 2017" from the article's date, or the date line as printed."""
+    """ "Monday, March 6, 2017" from the article's date, or the date line as printed."""
     if article.iso_date:
         day = date.fromisoformat(article.iso_date)
         return f"{day:%A}, {day:%B} {day.day}, {day.year}"
@@ -75,9 +75,6 @@ def _body_segments(article: Article, config: Config) -> list[Segment]:
             segments.append(Segment("heading", block.text, pauses.heading))
             continue
         next_kind = blocks[index + 1].kind if index + 1 < len(blocks) else None
-        if block.kind == ITEM and next_kind == ITEM:
-            pause = pauses.item
-        else:
-            pause = pauses.paragraph
+        pause = pauses.item if block.kind == ITEM and next_kind == ITEM else pauses.paragraph
         segments.append(Segment("body", block.text, pause, block.kind))
     return segments

@@ -28,7 +28,8 @@ def read_article(source: str | Path) -> Article:
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise ArticleError(f"{path} is {size / 1e6:.0f} MB; articles over {MAX_INPUT_BYTES // 2**20} MB are refused")
+            limit = MAX_INPUT_BYTES // 2**20
+            raise ArticleError(f"{path} is {size / 2**20:.0f} MB; articles over {limit} MB are refused")
         data = path.read_bytes()
     except OSError as error:
         raise ArticleError(f"cannot read {path}: {error.strerror or error}") from None

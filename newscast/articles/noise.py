@@ -10,13 +10,14 @@ Three shapes of rule, each pure:
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 
 # ---------------------------------------------------------------------------------------------
 # Shared shapes
 
-TERMINAL_PUNCTUATION = ('.', '!', '?', ';', ':', ',', '"', "'", '\u201d', '\u2019', ')', '\u2026')
+TERMINAL_PUNCTUATION = (".", "!", "?", ";", ":", ",", '"', "'", "\u201d", "\u2019", ")", "\u2026")
 BULLET = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25e6\u2023*\-\u2013]|\d{1,2}[.)])\s+(?=\S)")
 DURATION = re.compile(r"\s*\b\d{1,2}:\d{2}(?::\d{2})?$")
 
@@ -88,9 +89,7 @@ def strip_inline_video_player(text: str) -> str:
     return " ".join(kept)
 
 
-_INLINE_GALLERY = re.compile(
-    r"(?:\bPhotos?:\s.*|^.*?)\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL
-)
+_INLINE_GALLERY = re.compile(r"(?:\bPhotos?:\s.*|^.*?)\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL)
 
 
 def strip_inline_gallery(text: str) -> str:
@@ -151,6 +150,7 @@ def clean_unit(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Predicates: str -> bool (the whole unit is furniture)
 
+
 def _matches_whole(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:{pattern})[\s:.!]*$", re.IGNORECASE)
 
@@ -160,9 +160,7 @@ _PLAYER_LABEL = _matches_whole(
     r"|play video|video|autoplay(?: on| off)?|video ad feedback|\d{1,2}:\d{2}(?::\d{2})?"
 )
 _TITLE_WITH_DURATION = re.compile(r"^(?!.*[.!]\s).{3,120}?\s\d{1,2}:\d{2}(?::\d{2})?$")
-_MEDIA_LABEL = re.compile(
-    r"^(?:video|watch|listen|audio|podcast)\s*[:|]\s", re.IGNORECASE
-)
+_MEDIA_LABEL = re.compile(r"^(?:video|watch|listen|audio|podcast)\s*[:|]\s", re.IGNORECASE)
 
 
 def is_video_player_text(text: str) -> bool:
@@ -193,7 +191,7 @@ def is_thumbnail_labels(text: str) -> bool:
     """A run of numbered thumbnail labels glued together: "01 Topic02 Topic RESTRICTED03 ..."."""
     numbers = [int(n) for n in _TWO_DIGITS_BEFORE_WORD.findall(text)]
     run = 0
-    for previous, current in zip(numbers, numbers[1:]):
+    for previous, current in itertools.pairwise(numbers):
         run = run + 1 if current == previous + 1 else 0
         if run >= 2:
             return True
@@ -242,9 +240,12 @@ _BANNER = _matches_whole(
 )
 
 
+_BREADCRUMB = re.compile(r"^[\w&' -]{1,30}(?:\s+[|\u203a\u00bb>/\u2022]\s+[\w&' -]{1,30}){1,5}$")
+
+
 def is_banner(text: str) -> bool:
-    """Site banners and section furniture: "Breaking News", "Advertisement", "Most Read"."""
-    return bool(_BANNER.match(text))
+    """Site banners, section furniture and breadcrumbs: "Breaking News", "Most Read", "World | Science"."""
+    return bool(_BANNER.match(text) or _BREADCRUMB.match(text))
 
 
 _READ_MORE = _matches_whole(r"read more|continue reading|show more|see more|load more|more\s*>+|next article")
@@ -292,6 +293,7 @@ def is_furniture(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Context rules: list[str] -> indices of furniture
 
+
 def near_marker(units: list[str], index: int, markers: list[bool], reach: int = 2) -> bool:
     low, high = max(0, index - reach), min(len(units), index + reach + 1)
     return any(markers[i] for i in range(low, high) if i != index)
@@ -324,9 +326,7 @@ def sandwiched_between_markers(units: list[str]) -> set[int]:
     """A caption or a video title sits between two pieces of gallery or player chrome."""
     markers = [is_marker(unit) for unit in units]
     return {
-        index
-        for index in range(1, len(units) - 1)
-        if not markers[index] and markers[index - 1] and markers[index + 1]
+        index for index in range(1, len(units) - 1) if not markers[index] and markers[index - 1] and markers[index + 1]
     }
 
 

@@ -15,7 +15,7 @@ from ..models import HEADING, ITEM, PARAGRAPH, Article, Block
 from . import noise
 from .dates import find_date, is_date_line
 
-_WRAPPED_LINE_LENGTH = range(40, 101)
+_WRAPPED_LINE_LENGTH = range(55, 101)
 
 
 def split_units(text: str) -> list[str]:
@@ -30,19 +30,22 @@ def split_units(text: str) -> list[str]:
 
 
 def _join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Join the lines of a hard-wrapped paragraph; keep line-per-element layouts apart."""
     heads = [len(line) for line in lines[:-1]]
-    hard_wrapped = (
-        len(lines) >= 3
+    wrapped_block = (
+        len(lines) >= 2
         and all(length in _WRAPPED_LINE_LENGTH for length in heads)
         and max(heads) - min(heads) <= 30
         and not any(noise.BULLET.match(line) for line in lines)
     )
     joined: list[str] = []
     for line in lines:
-        if joined and not noise.BULLET.match(line) and (
-            hard_wrapped or (line[0].islower() and not joined[-1].endswith(noise.TERMINAL_PUNCTUATION))
+        previous = joined[-1] if joined else ""
+        open_ended = bool(previous) and not previous.endswith(noise.TERMINAL_PUNCTUATION)
+        if previous and not noise.BULLET.match(line) and (
+            (wrapped_block and (len(lines) >= 3 or open_ended)) or (open_ended and line[0].islower())
         ):
-            joined[-1] = f"{joined[-1]} {line}"
+            joined[-1] = f"{previous} {line}"
         else:
             joined.append(line)
     return joined
@@ -151,7 +154,7 @@ _DASH_DATELINE = re.compile(
 
 
 def split_dateline(paragraph: str) -> tuple[str, str]:
-    """"LONDON (CNN)The minister said" -> ("London", "The minister said")."""
+    """ "LONDON (CNN)The minister said" -> ("London", "The minister said")."""
     for pattern in (_DATELINE, _DASH_DATELINE):
         match = pattern.match(paragraph)
         if match and len(paragraph) > match.end():
@@ -189,6 +192,8 @@ def read_body(units: list[str], headline: str) -> tuple[list[Block], list[str], 
     credits: list[str] = []
     place = ""
     for index, unit in enumerate(units):
+        if credits and len(unit) < 200 and not is_credit(unit, len(units) - 1 - index):
+            continue  # past the credits only the page footer is left
         following = units[index + 1] if index + 1 < len(units) else ""
         if is_credit(unit, len(units) - 1 - index):
             credits.append(unit)
@@ -214,8 +219,7 @@ def parse_scrape(text: str, source: str = "") -> Article:
     blocks, credits, place = read_body(units[header.body_start :], header.headline)
     if not any(block.kind in (PARAGRAPH, ITEM) for block in blocks):
         raise ArticleError(
-            f"no article text found in {source or 'the input'}: "
-            "it has no paragraphs once page furniture is removed"
+            f"no article text found in {source or 'the input'}: it has no paragraphs once page furniture is removed"
         )
     return Article(
         headline=header.headline,

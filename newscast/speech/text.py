@@ -10,7 +10,7 @@ _AMPERSAND = re.compile(r"\s&\s")
 
 
 def dashes_as_pauses(text: str) -> str:
-    """"credible -- alternative" and em dashes read as a comma pause."""
+    """ "credible -- alternative" and em dashes read as a comma pause."""
     return _DOUBLE_DASH.sub(", ", text)
 
 
