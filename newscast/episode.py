@@ -22,6 +22,7 @@ from .models import Clip, Episode, Script
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on import; it only ever handles raw PCM here, so the warning is noise.
     warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)  # audioop, on Python 3.11 and 3.12
     from pydub import AudioSegment, effects
 
 SAMPLE_WIDTH = 2  # 16-bit PCM

@@ -89,14 +89,17 @@ def strip_inline_video_player(text: str) -> str:
     return " ".join(kept)
 
 
-_INLINE_GALLERY = re.compile(r"(?:\bPhotos?:\s.*|^.*?)\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL)
+_GALLERY_FROM_LABEL = re.compile(r"\bPhotos?:\s.*\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL)
+_GALLERY_FROM_START = re.compile(r"^.*\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL)
 
 
 def strip_inline_gallery(text: str) -> str:
     """Cut a flattened photo gallery ("Photos: ... caption Hide Caption 3 of 20 ...") out of a paragraph."""
     if "Hide Caption" not in text:
         return text
-    return _INLINE_GALLERY.sub(" ", text)
+    stripped = _GALLERY_FROM_LABEL.sub(" ", text)
+    # Without its "Photos:" label a gallery's start is unknowable: cut from the paragraph's start.
+    return _GALLERY_FROM_START.sub(" ", stripped)
 
 
 _TRAILING_READ_MORE = re.compile(r"\s*\b(?:Read More|READ MORE|Read more)\s*(?:\.\.\.|\u2026|>+)?\s*$")
@@ -160,6 +163,9 @@ _PLAYER_LABEL = _matches_whole(
     r"|play video|video|autoplay(?: on| off)?|video ad feedback|\d{1,2}:\d{2}(?::\d{2})?"
 )
 _TITLE_WITH_DURATION = re.compile(r"^(?!.*[.!]\s).{3,120}?\s\d{1,2}:\d{2}(?::\d{2})?$")
+_CLOCK_TIME = re.compile(
+    r"\b(?:at|by|for|until|from|to|before|after|around|since|is|was|about)\s+\d{1,2}:\d{2}$", re.IGNORECASE
+)
 _MEDIA_LABEL = re.compile(r"^(?:video|watch|listen|audio|podcast)\s*[:|]\s", re.IGNORECASE)
 
 
@@ -167,7 +173,7 @@ def is_video_player_text(text: str) -> bool:
     """Player chrome: "JUST WATCHED", "Replay", "More Videos ...", "MUST WATCH", "Title 02:15"."""
     if _PLAYER_LABEL.match(text):
         return True
-    if _TITLE_WITH_DURATION.match(text) and not re.search(r"\b(?:at|by|until|from)\s+\d{1,2}:\d{2}$", text):
+    if _TITLE_WITH_DURATION.match(text) and not _CLOCK_TIME.search(text):
         return True
     return bool(_MEDIA_LABEL.match(text)) and len(text) <= 150
 

@@ -42,8 +42,10 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     for line in lines:
         previous = joined[-1] if joined else ""
         open_ended = bool(previous) and not previous.endswith(noise.TERMINAL_PUNCTUATION)
-        if previous and not noise.BULLET.match(line) and (
-            (wrapped_block and (len(lines) >= 3 or open_ended)) or (open_ended and line[0].islower())
+        if (
+            previous
+            and not noise.BULLET.match(line)
+            and ((wrapped_block and (len(lines) >= 3 or open_ended)) or (open_ended and line[0].islower()))
         ):
             joined[-1] = f"{previous} {line}"
         else:
@@ -123,12 +125,16 @@ def _label_opens_list(rest: str) -> bool:
 
 
 def _is_headline(unit: str, following: list[str]) -> bool:
-    words = len(unit.split())
-    if len(unit) > 250 or (unit.endswith(".") and len(unit) > 150) or noise.BULLET.match(unit):
+    """Headlines are short and rarely end with a full stop; a byline or date under one settles it."""
+    if len(unit) > 250 or noise.BULLET.match(unit):
         return False
-    if words >= 3:
-        return True
-    return words >= 2 and any(is_byline(next_unit) or is_date_line(next_unit) for next_unit in following)
+    header_follows = any(
+        is_byline(next_unit) or is_date_line(next_unit) or _HIGHLIGHTS_LABEL.match(next_unit) for next_unit in following
+    )
+    if unit.endswith("."):
+        return header_follows and len(unit) <= 120
+    words = len(unit.split())
+    return words >= 3 or (words == 2 and header_follows)
 
 
 def _is_highlight(unit: str) -> bool:

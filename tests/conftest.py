@@ -1,0 +1,78 @@
+"""Shared fixtures: a tone engine registered like any other, isolated dirs, and no network."""
+
+from __future__ import annotations
+
+import socket
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newscast import register_engine
+from newscast.config import SpeechConfig, load_config
+from newscast.errors import EngineError
+from newscast.models import Audio
+
+DATA = Path(__file__).parent / "data"
+EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLE_ARTICLE = EXAMPLES / "harbor-ferry.txt"
+
+TONE_RATE = 16_000
+SECONDS_PER_CHARACTER = 0.01
+
+
+class ToneEngine:
+    """A fake engine: a sine tone per text, 10 ms per character, pitch from the text's hash."""
+
+    name = "tone"
+    calls: list[str] = []  # noqa: RUF012 - shared on purpose, reset by the fixture
+    fail_on_call: int | None = None
+
+    def __init__(self, settings: SpeechConfig) -> None:
+        self.settings = settings
+
+    def identity(self) -> str:
+        return f"tone:{self.settings.voice}"
+
+    def synthesize(self, text: str) -> Audio:
+        ToneEngine.calls.append(text)
+        if ToneEngine.fail_on_call is not None and len(ToneEngine.calls) >= ToneEngine.fail_on_call:
+            raise EngineError(f"tone engine failed on call {len(ToneEngine.calls)}")
+        return tone_for(text)
+
+
+def tone_for(text: str) -> Audio:
+    frequency = 200 + zlib.crc32(text.encode()) % 600
+    count = round(len(text) * SECONDS_PER_CHARACTER * TONE_RATE)
+    samples = 0.5 * np.sin(2 * np.pi * frequency * np.arange(count) / TONE_RATE)
+    return Audio(samples.astype(np.float32), TONE_RATE)
+
+
+register_engine("tone", ToneEngine)
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _local_only_getaddrinfo(host, *args, **kwargs):
+    if host not in ("localhost", "127.0.0.1", "::1", None):
+        raise socket.gaierror(socket.EAI_NONAME, f"tests may not reach the network ({host})")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory, monkeypatch):
+    """Own cache and config dirs per test, no way out to the network, a fresh tone engine."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("NEWSCAST_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    monkeypatch.setattr(socket, "getaddrinfo", _local_only_getaddrinfo)
+    ToneEngine.calls = []
+    ToneEngine.fail_on_call = None
+    return home
+
+
+@pytest.fixture
+def tone_config():
+    return load_config(overrides={"speech": {"engine": "tone"}})

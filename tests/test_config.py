@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newscast import ConfigError, load_config
+from newscast.config import SEGMENT_KINDS, default_config_text, user_config_path
+
+
+def write(tmp_path, text):
+    path = tmp_path / "newscast.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults():
+    config = load_config()
+    assert config.script.order == ("headline", "highlights", "body")
+    assert config.speech.engine == "auto"
+    assert config.output.directory == "audio"
+    assert config.source == "defaults"
+
+
+def test_user_file_overrides_only_what_it_names(tmp_path):
+    config = load_config(write(tmp_path, '[script]\norder = ["headline", "body"]\n[pauses]\nparagraph = 900\n'))
+    assert config.script.order == ("headline", "body")
+    assert config.pauses.paragraph == 900
+    assert config.pauses.heading == load_config().pauses.heading
+
+
+def test_user_config_dir_is_picked_up():
+    path = user_config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('[show]\nname = "Morning Brief"\n')
+    assert load_config().show.name == "Morning Brief"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[scrip]\norder = []\n", r"unknown section \[scrip\].*allowed: \[show\], \[script\]"),
+        ("[script]\nordr = []\n", r"unknown key script.ordr.*allowed: order, intro, outro"),
+        ('[script]\norder = ["headline", "weather"]\n', r"unknown segment kind 'weather'.*allowed: intro, headline"),
+        ("[pauses]\nparagraph = -5\n", r"pauses.paragraph .* must be 0 to 10000 ms, got -5"),
+        ('[pauses]\nparagraph = "long"\n', r"pauses.paragraph .* must be a whole number, got 'long'"),
+        ("[speech]\nslow = 1\n", r"speech.slow .* must be true or false"),
+        ("[speech]\nlength_scale = 9\n", r"length_scale .* must be 0.25 to 4.0"),
+        ("[output]\nbitrate = 65\n", r"output.bitrate .* must be one of 64, 80"),
+        ('[script]\nintro = "Hello {listener}"\n', r"script.intro .* bad field 'listener'"),
+        ("[show]\nname = = 1\n", r"invalid TOML in .*newscast.toml: .*line 2"),
+        ("script = 3\n", r"\[script\] .* must be a table"),
+    ],
+)
+def test_bad_config_names_the_problem(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text))
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_default_file_is_valid_toml_listing_every_kind():
+    data = tomllib.loads(default_config_text())
+    assert set(data) == {"show", "script", "pauses", "speech", "output"}
+    for kind in SEGMENT_KINDS:
+        assert kind in default_config_text()
+
+
+toml_values = st.one_of(
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.text(max_size=20),
+    st.lists(st.sampled_from([*SEGMENT_KINDS, "weather"]), max_size=5),
+)
+
+
+@given(
+    section=st.sampled_from(["show", "script", "pauses", "speech", "output", "other"]),
+    key=st.sampled_from(["name", "order", "intro", "paragraph", "engine", "bitrate", "timeout", "x"]),
+    value=toml_values,
+)
+def test_any_override_loads_or_raises_config_error(section, key, value):
+    try:
+        config = load_config(overrides={section: {key: value}})
+    except ConfigError as error:
+        assert str(error)
+    else:
+        assert config.source == "defaults"

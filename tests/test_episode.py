@@ -1,0 +1,117 @@
+"""Pipeline with the tone engine: decode what was written and measure it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from newscast import EngineError, build_episode, build_script, read_article
+from newscast.episode import default_output_path, slugify
+from newscast.speech.cache import ClipCache
+
+from .conftest import EXAMPLE_ARTICLE, SECONDS_PER_CHARACTER, ToneEngine
+
+
+def expected_seconds(script):
+    return sum(len(s.text) * SECONDS_PER_CHARACTER + s.pause_ms / 1000 for s in script.segments)
+
+
+def test_episode_decodes_with_the_right_duration_and_tags(tmp_path, tone_config):
+    output = tmp_path / "episode.mp3"
+    episode = build_episode(EXAMPLE_ARTICLE, tone_config, output=output)
+    script = build_script(read_article(EXAMPLE_ARTICLE), tone_config)
+
+    samples, rate = soundfile.read(output, dtype="float32")
+    assert rate == 16_000
+    assert len(samples) / rate == pytest.approx(expected_seconds(script), abs=0.05)
+    assert episode.duration == pytest.approx(len(samples) / rate, abs=0.05)
+    assert np.abs(samples).max() == pytest.approx(10 ** (-1 / 20), abs=0.05)  # normalised to -1 dBFS
+
+    tags = ID3(output)
+    assert tags["TIT2"].text == ["Coastal city brings back its century-old ferry with electric engines"]
+    assert tags["TPE1"].text == ["Marisol Ortega and Daniel Whitcombe, CNN"]
+    assert tags["TALB"].text == ["newscast"]
+    assert str(tags["TDRC"].text[0]) == "2017-03-06"
+    assert tags.version[:2] == (2, 3)
+    info = MP3(output).info
+    assert info.bitrate == 64_000
+
+
+def test_timeline_puts_each_segment_where_its_audio_is(tmp_path, tone_config):
+    output = tmp_path / "episode.mp3"
+    episode = build_episode(EXAMPLE_ARTICLE, tone_config, output=output)
+    script = build_script(read_article(EXAMPLE_ARTICLE), tone_config)
+    assert len(episode.timeline) == len(script.segments)
+    start, end = episode.timeline[0]
+    assert start == 0
+    assert end == pytest.approx(len(script.segments[0].text) * SECONDS_PER_CHARACTER, abs=0.002)
+    samples, rate = soundfile.read(output, dtype="float32")
+    # the headline's tone plays inside its span, and the pause after it is silent
+    middle = int((start + end) / 2 * rate)
+    assert np.abs(samples[middle - 200 : middle + 200]).max() > 0.3
+    gap = episode.timeline[1][0] - end
+    assert gap == pytest.approx(script.segments[0].pause_ms / 1000, abs=0.002)
+    quiet = samples[int((end + 0.1) * rate) : int((end + gap - 0.1) * rate)]
+    assert np.abs(quiet).max() < 0.02
+
+
+def test_default_output_name_is_date_and_slug(tmp_path, tone_config, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    episode = build_episode(EXAMPLE_ARTICLE, tone_config)
+    assert (
+        episode.path.as_posix() == "audio/2017-03-06-coastal-city-brings-back-its-century-old-ferry-with-electric.mp3"
+    )
+    assert (tmp_path / episode.path).is_file()
+    script = build_script(read_article(EXAMPLE_ARTICLE), tone_config)
+    assert default_output_path(script, tone_config) == episode.path
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Caf\u00e9 owners cheer: a \u201cquiet street\u201d rule!", "cafe-owners-cheer-a-quiet-street-rule"),
+        ("\u2603", "episode"),
+    ],
+)
+def test_slugify(title, slug):
+    assert slugify(title) == slug
+
+
+def test_rebuild_uses_the_clip_cache(tmp_path, tone_config):
+    build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "a.mp3")
+    first = len(ToneEngine.calls)
+    assert first > 0
+    build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "b.mp3")
+    assert len(ToneEngine.calls) == first  # nothing synthesised again
+    a, _ = soundfile.read(tmp_path / "a.mp3")
+    b, _ = soundfile.read(tmp_path / "b.mp3")
+    assert np.array_equal(a, b)
+
+
+def test_failed_build_leaves_no_file_and_resumes_from_cache(tmp_path, tone_config):
+    output = tmp_path / "episode.mp3"
+    ToneEngine.fail_on_call = 5
+    with pytest.raises(EngineError, match="failed on call 5"):
+        build_episode(EXAMPLE_ARTICLE, tone_config, output=output)
+    assert list(tmp_path.iterdir()) == []
+    ToneEngine.fail_on_call = None
+    ToneEngine.calls = []
+    build_episode(EXAMPLE_ARTICLE, tone_config, output=output)
+    script = build_script(read_article(EXAMPLE_ARTICLE), tone_config)
+    assert len(ToneEngine.calls) == len({s.text for s in script.segments}) - 4  # four came from the cache
+    assert output.is_file()
+
+
+def test_cache_entries_are_whole_files(tmp_path):
+    cache = ClipCache(tmp_path)
+    from .conftest import tone_for
+
+    cache.put("tone:", "hello", tone_for("hello"))
+    entries = list(tmp_path.rglob("*"))
+    assert [p.suffix for p in entries if p.is_file()] == [".wav"]
+    audio = cache.get("tone:", "hello")
+    assert audio is not None and len(audio.samples) == len(tone_for("hello").samples)
+    assert cache.get("tone:", "other") is None

@@ -1,0 +1,97 @@
+"""gTTS's real request code against a faked transport (responses): no request leaves the machine."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from urllib.parse import unquote
+
+import numpy as np
+import pytest
+import responses
+import soundfile
+
+from newscast import EngineError, build_episode, load_config
+from newscast.speech import create_engine, resolve_engine_name
+
+from .conftest import EXAMPLE_ARTICLE
+
+BATCH_URL = re.compile(r"https://translate\.google\.com/_/TranslateWebserverUi/data/batchexecute.*")
+CLIP_SECONDS = 0.5
+
+
+def mp3_clip(seconds: float = CLIP_SECONDS, rate: int = 24_000) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    buffer = io.BytesIO()
+    soundfile.write(buffer, (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), rate, format="MP3")
+    return buffer.getvalue()
+
+
+def batchexecute_body(audio: bytes) -> str:
+    encoded = base64.b64encode(audio).decode()
+    return ")]}'\n\n" + f'[["wrb.fr","jQ1olc","[\\"{encoded}\\"]",null,null,null,"generic"]]\n'
+
+
+def gtts_settings(**speech):
+    return load_config(overrides={"speech": {"engine": "gtts", **speech}})
+
+
+@responses.activate
+def test_gtts_speech_is_decoded_to_pcm():
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    engine = create_engine("gtts", gtts_settings().speech)
+    audio = engine.synthesize("The ferry sailed again on Monday.")
+    assert audio.sample_rate == 24_000
+    assert audio.duration == pytest.approx(CLIP_SECONDS, abs=0.01)
+    assert np.abs(audio.samples).max() > 0.2
+    assert len(responses.calls) == 1
+    assert "The ferry sailed again" in unquote(responses.calls[0].request.body)
+
+
+@responses.activate
+def test_long_text_is_sent_in_pieces_and_joined():
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    text = "The ferry sailed again on Monday, quieter than ever. " * 6  # gTTS cuts at 100 characters
+    audio = create_engine("gtts", gtts_settings().speech).synthesize(text)
+    assert len(responses.calls) > 1
+    assert audio.duration == pytest.approx(CLIP_SECONDS * len(responses.calls), abs=0.05)
+
+
+@responses.activate
+def test_server_error_is_a_clear_engine_error():
+    responses.add(responses.POST, BATCH_URL, status=500)
+    engine = create_engine("gtts", gtts_settings().speech)
+    with pytest.raises(EngineError, match=r"gTTS failed: 500 .*--engine piper"):
+        engine.synthesize("Hello there.")
+
+
+def test_unsupported_language():
+    with pytest.raises(EngineError, match="does not speak language 'xx'"):
+        create_engine("gtts", gtts_settings(language="xx").speech)
+
+
+@responses.activate
+def test_auto_picks_gtts_when_google_answers():
+    responses.add(responses.HEAD, "https://translate.google.com/", status=200)
+    assert resolve_engine_name(load_config().speech)[0] == "gtts"
+
+
+@responses.activate
+def test_auto_falls_back_to_piper_when_google_does_not_answer():
+    # responses refuses every URL not registered: the same as being offline.
+    name, reason = resolve_engine_name(load_config().speech)
+    assert name == "piper"
+    assert "did not answer" in reason
+
+
+@responses.activate
+def test_gtts_episode_end_to_end(tmp_path):
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip(0.3)))
+    output = tmp_path / "gtts.mp3"
+    episode = build_episode(EXAMPLE_ARTICLE, gtts_settings(), output=output)
+    samples, rate = soundfile.read(output)
+    assert rate == 24_000
+    assert episode.engine == "gtts"
+    assert len(samples) / rate == pytest.approx(episode.duration, abs=0.05)
+    assert len(samples) / rate > 0.3 * len(episode.timeline)

@@ -1,0 +1,126 @@
+"""Table-driven tests of each noise rule: (input, expected)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscast.articles import noise
+
+CLEANERS = [
+    (noise.unescape_entities, "Maine&#39;s ferries &amp; boats", "Maine's ferries & boats"),
+    (noise.unescape_entities, "&amp;quot;double&amp;quot;", '"double"'),
+    (noise.unescape_entities, "no entities here", "no entities here"),
+    (noise.strip_inline_tags, 'Some <a href="https://x.org/a">riders</a> said', "Some riders said"),
+    (noise.strip_inline_tags, "line<br/>break", "line break"),
+    (noise.strip_inline_tags, "5 < 6 and 7 > 2", "5 < 6 and 7 > 2"),
+    (
+        noise.strip_inline_video_player,
+        "Crops failed. JUST WATCHED Frost explained Replay More Videos ... MUST WATCH Frost explained 00:57 "
+        "Insurance pays.",
+        "Crops failed. Insurance pays.",
+    ),
+    (
+        noise.strip_inline_video_player,
+        "JUST WATCHED Wind machines Replay More Videos ... MUST WATCH Wind machines 01:48",
+        "",
+    ),
+    (noise.strip_inline_video_player, "She said to replay the tape.", "She said to replay the tape."),
+    (
+        noise.strip_inline_gallery,
+        "Photos: Photos: Frost Frost – Ice on a branch. Hide Caption 1 of 2 Photos: Frost – Dawn. Hide Caption 2 of 2",
+        "",
+    ),
+    (
+        noise.strip_inline_gallery,
+        "The vote passed. Photos: Vote night – Crowds. Hide Caption 1 of 1",
+        "The vote passed.",
+    ),
+    (noise.strip_trailing_read_more, "The season ends in May. Read More", "The season ends in May."),
+    (noise.strip_trailing_read_more, "Read More", "Read More"),
+    (noise.split_glued_sentences, "engines are gone.In their place", "engines are gone. In their place"),
+    (noise.split_glued_sentences, 'rode the crossing."She learned."', 'rode the crossing. "She learned."'),
+    (noise.split_glued_sentences, 'a "quote."Next one', 'a "quote." Next one'),
+    (noise.split_glued_sentences, "the U.S. and U.K. agreed", "the U.S. and U.K. agreed"),
+    (noise.split_glued_sentences, "visit CNN.com today", "visit CNN.com today"),
+    (noise.split_glued_sentences, "cost $4.2 million", "cost $4.2 million"),
+    (noise.collapse_whitespace, "  a \t b\u00a0 c  ", "a b c"),
+]
+
+
+@pytest.mark.parametrize(("cleaner", "text", "expected"), CLEANERS)
+def test_cleaner(cleaner, text, expected):
+    assert noise.collapse_whitespace(cleaner(text)) == expected
+
+
+PREDICATES = [
+    (noise.is_video_player_text, "JUST WATCHED", True),
+    (noise.is_video_player_text, "Replay", True),
+    (noise.is_video_player_text, "More Videos ...", True),
+    (noise.is_video_player_text, "MUST WATCH", True),
+    (noise.is_video_player_text, "Old ferry, new engines 02:15", True),
+    (noise.is_video_player_text, "Debates determine Super PAC spending? 03:21", True),
+    (noise.is_video_player_text, "The vote is set for 10:30", False),
+    (noise.is_video_player_text, "Voters replay the debate in their heads.", False),
+    (noise.is_gallery_text, "Hide Caption", True),
+    (noise.is_gallery_text, "3 of 20", True),
+    (noise.is_gallery_text, "Photos: Harbor Queen through the years", True),
+    (noise.is_gallery_text, "01 Harbor Queen02 Harbor Queen RESTRICTED03 Harbor Queen", True),
+    (noise.is_gallery_text, "Image caption The ferry at dawn", True),
+    (noise.is_gallery_text, "Three of the 20 crew members were hurt.", False),
+    (noise.is_gallery_text, "In 2001 and 2002 the fleet grew.", False),
+    (noise.is_prompt, "Sign up for our morning newsletter and get the news straight to your inbox.", True),
+    (noise.is_prompt, "Chat with us in Facebook Messenger. Find out what's happening in the world.", True),
+    (noise.is_prompt, "Share on Facebook Share on Twitter Email", True),
+    (noise.is_prompt, "Follow us on Twitter", True),
+    (noise.is_prompt, "The company said it would share its data with regulators.", False),
+    (noise.is_prompt, "Facebook said it had removed the posts.", False),
+    (noise.is_banner, "Breaking News", True),
+    (noise.is_banner, "Advertisement", True),
+    (noise.is_banner, "World | Science", True),
+    (noise.is_banner, "Edition: U.S.", True),
+    (noise.is_banner, "Live TV", True),
+    (noise.is_banner, "Breaking the ice on the river took a week.", False),
+    (noise.is_read_more, "Read More", True),
+    (noise.is_read_more, "READ: Island ferries turn to batteries", True),
+    (noise.is_read_more, "Related: How tides work", True),
+    (noise.is_read_more, "Read more about it, she said, and you will understand.", False),
+    (noise.is_copyright, "© 2017 Cable News Network. All Rights Reserved.", True),
+    (noise.is_copyright, "The copyright case went to court.", False),
+]
+
+
+@pytest.mark.parametrize(("predicate", "text", "expected"), PREDICATES)
+def test_predicate(predicate, text, expected):
+    assert predicate(text) is expected
+
+
+CONTEXT = [
+    # caption repeated around gallery chrome: every copy goes
+    (
+        noise.repeated_units,
+        ["Crew load bikes.", "Photos: Ferry", "Crew load bikes.", "Hide Caption", "2 of 12", "Real paragraph."],
+        {0, 2},
+    ),
+    # a teaser and its HTML-escaped twin
+    (noise.repeated_units, ["Maine&#39;s ferries go electric", "Maine's ferries go electric", "Body."], {0, 1}),
+    # a paragraph doubled by the scrape keeps its first copy
+    (noise.repeated_units, ["The vote passed 5 to 4.", "Then it rained.", "The vote passed 5 to 4."], {2}),
+    # a video title sits between player chrome
+    (noise.sandwiched_between_markers, ["JUST WATCHED", "Old ferry", "Replay"], {1}),
+    (noise.sandwiched_between_markers, ["A paragraph.", "Another.", "Replay"], set()),
+    # the teaser a "Read More" link points at
+    (noise.teasers_by_read_more, ["Body.", "Island ferries turn to batteries", "Read More", "What riders say"], {1}),
+    # several short unpunctuated lines in a row are a block of links; one alone is a subheading
+    (noise.teaser_runs, ["Body.", "Ferries go electric", "Tides explained", "More body."], {1, 2}),
+    (noise.teaser_runs, ["Body.", "How the batteries work", "More body."], set()),
+]
+
+
+@pytest.mark.parametrize(("rule", "units", "expected"), CONTEXT)
+def test_context_rule(rule, units, expected):
+    assert rule(units) == expected
+
+
+def test_clean_unit_runs_every_cleaner():
+    text = "  Maine&#39;s <b>ferry</b> sailed.It was quiet. Read More "
+    assert noise.clean_unit(text) == "Maine's ferry sailed. It was quiet."
