@@ -141,6 +141,7 @@ def build(
     stderr.print(
         f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, {episode.engine})",
         highlight=False,
+        soft_wrap=True,
     )
 
 

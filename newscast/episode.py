@@ -95,6 +95,9 @@ def atomic_output(path: Path):
         raise AudioError(f"cannot write to {path.parent}: {error.strerror or error}") from None
     os.close(handle)
     temporary = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    temporary.chmod(0o666 & ~umask)  # mkstemp makes 0600; the episode should be as readable as any new file
     try:
         yield temporary
         os.replace(temporary, path)

@@ -115,3 +115,14 @@ def test_cache_entries_are_whole_files(tmp_path):
     audio = cache.get("tone:", "hello")
     assert audio is not None and len(audio.samples) == len(tone_for("hello").samples)
     assert cache.get("tone:", "other") is None
+
+
+def test_episode_file_mode_follows_the_umask(tmp_path, tone_config):
+    import os
+
+    previous = os.umask(0o022)
+    try:
+        episode = build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "e.mp3")
+    finally:
+        os.umask(previous)
+    assert episode.path.stat().st_mode & 0o777 == 0o644
