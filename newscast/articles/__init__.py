@@ -1,49 +1,95 @@
-"""Reading: a path, URL or text -> Article."""
+"""Reading: a path, URL, stdin or text -> Article."""
 
 from __future__ import annotations
 
+import gzip
+import io
+import re
+import sys
+import zlib
 from pathlib import Path
 
 from ..errors import ArticleError
 from ..models import Article
+from .fetch import fetch, is_url
+from .html import looks_like_html, parse_html
 from .text import parse_scrape
 
-__all__ = ["read_article", "read_text"]
+__all__ = ["STDIN", "read_article", "read_text"]
 
+STDIN = "-"
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac[\u0080-\u00bf\u2018-\u201e\u2122\u0153\u0161]")
 
 
-def read_text(text: str, source: str = "") -> Article:
-    """Read an article from the text of a scraped page."""
+def read_text(text: str, source: str = "", url: str | None = None) -> Article:
+    """Read an article from page text: HTML (by content) or a plain-text scrape."""
+    if looks_like_html(text):
+        return parse_html(text, source, url)
     return parse_scrape(text, source)
 
 
 def read_article(source: str | Path) -> Article:
-    """Read an article from a file path."""
-    path = Path(source)
+    """Read an article from a file path, a URL, or ``-`` for standard input."""
+    source = str(source)
+    if source == STDIN:
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        _check_size(len(data), "standard input")
+        return read_text(decode(data, "standard input"), "stdin")
+    if is_url(source):
+        page = fetch(source)
+        text = decode(page.content, source, page.charset)
+        if page.content_type == "text/html" or looks_like_html(text):
+            return parse_html(text, source, page.url)
+        return parse_scrape(text, source)
+    return read_text(decode(_read_file(Path(source)), source), source)
+
+
+def _check_size(size: int, where: str) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise ArticleError(f"{where} is over {MAX_INPUT_BYTES // 2**20} MB; articles that large are refused")
+
+
+def _read_file(path: Path) -> bytes:
     if not path.exists():
         raise ArticleError(f"no such file: {path}")
     if path.is_dir():
         raise ArticleError(f"{path} is a directory; give the path of an article file")
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            limit = MAX_INPUT_BYTES // 2**20
-            raise ArticleError(f"{path} is {size / 2**20:.0f} MB; articles over {limit} MB are refused")
+        _check_size(path.stat().st_size, str(path))
         data = path.read_bytes()
     except OSError as error:
         raise ArticleError(f"cannot read {path}: {error.strerror or error}") from None
-    return read_text(_decode(data, path), str(path))
-
-
-def _decode(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:4096]:
-        raise ArticleError(f"{path} looks like a binary file, not an article")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Scrapes saved by old tools are often Windows-1252; that code page decodes almost any byte.
+    if data[:2] == b"\x1f\x8b":
         try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as archive:
+                data = archive.read(MAX_INPUT_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as error:
+            raise ArticleError(f"{path} is a damaged gzip file: {error}") from None
+        _check_size(len(data), f"{path} (unpacked)")
+    return data
+
+
+def decode(data: bytes, where: str, declared: str | None = None) -> str:
+    """Bytes -> text: the declared charset, UTF-8, else a detected encoding; mojibake repaired."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ArticleError(f"{where} looks like a binary file, not an article")
+    text = None
+    for encoding in filter(None, (declared, "utf-8-sig")):
+        try:
+            text = data.decode(encoding)
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if text is None:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:1_000_000]).best()
+        if best is None:
+            raise ArticleError(f"{where} is not text in any encoding newscast recognises")
+        text = data.decode(best.encoding, errors="replace")
+    if _MOJIBAKE.search(text[:200_000]):
+        import ftfy
+
+        text = ftfy.fix_text(text)
+    return text

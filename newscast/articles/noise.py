@@ -131,15 +131,38 @@ def split_glued_sentences(text: str) -> str:
     return _STRAIGHT_QUOTE_AFTER_STOP.sub(place_space, text)
 
 
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown from html2text-style dumps: images go, links keep their words, heading marks and bold go."""
+    if not any(mark in text for mark in "[#*_"):
+        return text
+    text = _MD_IMAGE.sub(" ", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub("", text)
+    return _MD_EMPHASIS.sub(r"\2", text)
+
+
+def drop_letterless(text: str) -> str:
+    """A unit with no letter or digit ("* * *", "|", "---") is a rule or a separator."""
+    return text if any(ch.isalnum() for ch in text) else ""
+
+
 CLEANERS = (
     strip_control_characters,
     unescape_entities,
     strip_inline_tags,
+    strip_markdown,
     strip_inline_gallery,
     strip_inline_video_player,
     strip_trailing_read_more,
     split_glued_sentences,
     collapse_whitespace,
+    drop_letterless,
 )
 
 
@@ -182,7 +205,8 @@ _GALLERY_LABEL = re.compile(
     r"^(?:(?:hide|show|expand|close) caption(?:\s+\d+\s+of\s+\d+)?|\d{1,3}\s+of\s+\d{1,3}"
     r"|(?:photos?|images?|gallery|pictures?|photo gallery)\s*:\s.{0,150}"
     r"|(?:image|media|photo) caption\b.{0,300}|(?:photo|image|picture)\s*(?:credit)?\s*:.{0,120}"
-    r"|(?:photograph|photo|image|picture)(?:\s+\w+){0,3}\s*/\s*\S.{0,80})$",
+    r"|(?:photograph|photo|image|picture)(?:\s+\w+){0,3}\s*/\s*\S.{0,80}"
+    r"|.{0,300}\bCredit\s*(?:\.\.\.|\u2026|:)\s*\S.{0,80}|image (?:copyright|source)\b.{0,120})$",
     re.IGNORECASE,
 )
 _TWO_DIGITS_BEFORE_WORD = re.compile(r"(?:^|(?<=\D))(\d{2})(?=\s?[^\d\s])")
@@ -238,7 +262,8 @@ def is_prompt(text: str) -> bool:
 _BANNER = _matches_whole(
     r"breaking(?: news)?|developing(?: story)?|live(?: updates?| blog| tv)?|just in|exclusive"
     r"|advertisement|ad feedback|sponsored(?: content)?|paid (?:content|post|partner content)|promoted"
-    r"|skip to (?:main )?(?:content|navigation)|menu|search|sign in|log in|subscribe|edition(?::.{0,20})?"
+    r"|skip to .{0,40}|menu|search|sign in|log in|subscribe|edition(?::.{0,20})?|supported by|sections"
+    r"|continue reading(?: the main story)?|site index|site (?:information )?navigation|go to home page.{0,3}"
     r"|most (?:read|popular|viewed|shared)|trending(?: now)?|top stories|recommended(?: for you)?"
     r"|you may (?:also )?like|more (?:from|on) .{1,40}|related(?: articles| stories| content| coverage| topics)?"
     r"|more stories|latest (?:news|stories)|this story has been updated|opinion|analysis"
@@ -345,7 +370,36 @@ def teasers_by_read_more(units: list[str]) -> set[int]:
     }
 
 
-CONTEXT_RULES = (repeated_units, sandwiched_between_markers, teasers_by_read_more)
+def _latin_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 1.0
+    return sum(1 for ch in letters if ch < "\u0250") / len(letters)
+
+
+def other_script_links(units: list[str]) -> set[int]:
+    """Short lines in another script than the page ("Read in Chinese" links on an English page)."""
+    if _latin_share(" ".join(units)) < 0.8:
+        return set()
+    return {index for index, unit in enumerate(units) if len(unit) <= 80 and _latin_share(unit) < 0.5}
+
+
+def navigation_lists(units: list[str]) -> set[int]:
+    """Four or more bulleted one-to-three-word links in a row are a menu, not a list in the story."""
+    drop: set[int] = set()
+    run: list[int] = []
+    for index, unit in enumerate([*units, ""]):
+        item = BULLET.sub("", unit) if BULLET.match(unit) else None
+        if item is not None and len(item.split()) <= 3 and not item.endswith(TERMINAL_PUNCTUATION):
+            run.append(index)
+            continue
+        if len(run) >= 4:
+            drop.update(run)
+        run = []
+    return drop
+
+
+CONTEXT_RULES = (repeated_units, sandwiched_between_markers, teasers_by_read_more, other_script_links, navigation_lists)
 
 
 def furniture_in_context(units: list[str]) -> set[int]:

@@ -79,12 +79,19 @@ class Header:
     body_start: int = 0
 
 
-def read_header(units: list[str]) -> Header:
-    """Find the headline, byline, date and highlights at the top of the page."""
-    header = Header()
+def read_header(units: list[str], headline: str = "") -> Header:
+    """Find the headline, byline, date and highlights at the top of the page.
+
+    ``headline`` is one already known (a markdown ``# title``): everything above it is site furniture.
+    """
+    header = Header(headline=headline)
+    start = 0
+    if headline:
+        key = noise.fingerprint(headline)
+        start = next((i + 1 for i, unit in enumerate(units) if noise.fingerprint(unit) == key), 0)
     in_highlights = False
-    index = 0
-    for index, unit in enumerate(units):
+    index = start
+    for index, unit in enumerate(units[start:], start):
         if noise.is_furniture(unit) and not _HIGHLIGHTS_LABEL.match(unit):
             continue
         if is_byline(unit) and not header.byline:
@@ -113,11 +120,23 @@ def read_header(units: list[str]) -> Header:
                 continue
             if len(unit.split()) <= 3 and not unit.endswith((".", "!", "?")):
                 continue  # navigation and section labels above the headline
+        elif not header.byline and not header.highlights and _byline_follows(units[index + 1 : index + 4]):
+            header.highlights.append(unit)  # the standfirst between a headline and its byline
+            continue
         break
     else:
         index = len(units)
     header.body_start = index
     return header
+
+
+def _byline_follows(units: list[str]) -> bool:
+    for unit in units:
+        if is_byline(unit) or is_date_line(unit):
+            return True
+        if not noise.is_furniture(unit):
+            return False
+    return False
 
 
 def _label_opens_list(rest: str) -> bool:
@@ -172,6 +191,7 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
 
 _CREDIT = re.compile(
     r"\bcontributed(?: reporting)?(?: to (?:this|the) (?:report|story|article))?\s*\.?$"
+    r"|\bcontributed (?:reporting|research|to this)\b"
     r"|^(?:additional )?reporting by\b|^(?:writing|editing|edited|compiled|produced|written) by\b"
     r"|\breported (?:from|this story)\b|^this (?:story|article|report) (?:was|has been) (?:updated|corrected)",
     re.IGNORECASE,
@@ -216,12 +236,16 @@ def read_body(units: list[str], headline: str) -> tuple[list[Block], list[str], 
     return blocks, credits, place
 
 
+_MARKDOWN_TITLE = re.compile(r"^#[ \t]+(\S.{0,250})$", re.MULTILINE)
+
+
 def parse_scrape(text: str, source: str = "") -> Article:
     """Read a plain-text scrape of a news page."""
     units = split_units(text)
     if not units:
         raise ArticleError(f"no text found in {source or 'the input'}")
-    header = read_header(units)
+    title = _MARKDOWN_TITLE.search(text)
+    header = read_header(units, noise.clean_unit(title.group(1)) if title else "")
     blocks, credits, place = read_body(units[header.body_start :], header.headline)
     if not any(block.kind in (PARAGRAPH, ITEM) for block in blocks):
         raise ArticleError(
