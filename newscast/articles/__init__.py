@@ -11,9 +11,9 @@ from pathlib import Path
 
 from ..errors import ArticleError
 from ..models import Article
-from .fetch import fetch, is_url
 from .html import looks_like_html, parse_html
 from .text import parse_scrape
+from .web import fetch, is_url
 
 __all__ = ["STDIN", "read_article", "read_text"]
 
@@ -91,5 +91,5 @@ def decode(data: bytes, where: str, declared: str | None = None) -> str:
     if _MOJIBAKE.search(text[:200_000]):
         import ftfy
 
-        text = ftfy.fix_text(text)
+        text = ftfy.fix_text(text, uncurl_quotes=False)
     return text

@@ -123,10 +123,13 @@ def split_glued_sentences(text: str) -> str:
     text = _CURLY_OPEN_AFTER_STOP.sub(" ", text)
     text = _CURLY_CLOSE_GLUED.sub(" ", text)
 
+    counted = {"upto": 0, "quotes": 0}  # quotes seen so far, counted once: linear on huge units
+
     def place_space(match: re.Match[str]) -> str:
+        counted["quotes"] += text.count('"', counted["upto"], match.start())
+        counted["upto"] = match.start()
         # An even count of quotes before this one means it opens a quotation: space before it.
-        opening = text.count('"', 0, match.start()) % 2 == 0
-        return ' "' if opening else '" '
+        return ' "' if counted["quotes"] % 2 == 0 else '" '
 
     return _STRAIGHT_QUOTE_AFTER_STOP.sub(place_space, text)
 

@@ -130,6 +130,14 @@ def read_header(units: list[str], headline: str = "") -> Header:
     return header
 
 
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def word_count(text: str) -> int:
+    """Words, counting scripts written without spaces (Chinese, Japanese, Thai) at two characters a word."""
+    return len(text.split()) + len(_UNSPACED_SCRIPT.findall(text)) // 2
+
+
 def _byline_follows(units: list[str]) -> bool:
     for unit in units:
         if is_byline(unit) or is_date_line(unit):
@@ -150,9 +158,9 @@ def _is_headline(unit: str, following: list[str]) -> bool:
     header_follows = any(
         is_byline(next_unit) or is_date_line(next_unit) or _HIGHLIGHTS_LABEL.match(next_unit) for next_unit in following
     )
-    if unit.endswith("."):
+    if unit.endswith((".", "\u3002")):
         return header_follows and len(unit) <= 120
-    words = len(unit.split())
+    words = word_count(unit)
     return words >= 3 or (words == 2 and header_follows)
 
 

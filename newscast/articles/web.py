@@ -29,8 +29,9 @@ def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def fetch(url: str, timeout: float = READ_TIMEOUT) -> Page:
+def fetch(url: str, timeout: float | None = None) -> Page:
     """Download a page, refusing what is not a page or is too large."""
+    timeout = timeout or READ_TIMEOUT
     try:
         response = requests.get(
             url,
