@@ -305,6 +305,18 @@ def is_copyright(text: str) -> bool:
     return bool(_COPYRIGHT.search(text)) and len(text) <= 300
 
 
+_GRAPHIC_LINK = re.compile(
+    r"^\(?\s*(?:graphic|graphics|chart|map|interactive|factbox|video|pictures?|photos?|poll)\s*:.{0,200}"
+    r"(?:\bhere|\bclick|\btap|https?://\S+)\s*\)?\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_graphic_link(text: str) -> bool:
+    """Wire-service pointers to graphics: "(Graphic: Oil output since 2010 - here)"."""
+    return bool(_GRAPHIC_LINK.match(text))
+
+
 def is_marker(text: str) -> bool:
     """Gallery or video-player chrome: the anchors that make their neighbours furniture too."""
     return is_gallery_text(text) or is_video_player_text(text)
@@ -317,6 +329,7 @@ FURNITURE = (
     is_banner,
     is_read_more,
     is_copyright,
+    is_graphic_link,
 )
 
 
