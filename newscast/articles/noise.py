@@ -400,19 +400,28 @@ def other_script_links(units: list[str]) -> set[int]:
     return {index for index, unit in enumerate(units) if len(unit) <= 80 and _latin_share(unit) < 0.5}
 
 
-def navigation_lists(units: list[str]) -> set[int]:
-    """Four or more bulleted one-to-three-word links in a row are a menu, not a list in the story."""
-    drop: set[int] = set()
+def _runs(units: list[str], member, shortest: int) -> set[int]:
+    """Indices of every run of at least ``shortest`` consecutive units that ``member`` accepts."""
+    found: set[int] = set()
     run: list[int] = []
-    for index, unit in enumerate([*units, ""]):
-        item = BULLET.sub("", unit) if BULLET.match(unit) else None
-        if item is not None and len(item.split()) <= 3 and not item.endswith(TERMINAL_PUNCTUATION):
+    for index, unit in enumerate(units):
+        if member(unit):
             run.append(index)
             continue
-        if len(run) >= 4:
-            drop.update(run)
+        if len(run) >= shortest:
+            found.update(run)
         run = []
-    return drop
+    return found | (set(run) if len(run) >= shortest else set())
+
+
+def _is_menu_item(unit: str) -> bool:
+    item = BULLET.sub("", unit)
+    return bool(BULLET.match(unit)) and len(item.split()) <= 3 and not item.endswith(TERMINAL_PUNCTUATION)
+
+
+def navigation_lists(units: list[str]) -> set[int]:
+    """Four or more bulleted one-to-three-word links in a row are a menu, not a list in the story."""
+    return _runs(units, _is_menu_item, 4)
 
 
 CONTEXT_RULES = (repeated_units, sandwiched_between_markers, teasers_by_read_more, other_script_links, navigation_lists)
@@ -428,13 +437,4 @@ def furniture_in_context(units: list[str]) -> set[int]:
 
 def teaser_runs(units: list[str]) -> set[int]:
     """Two or more short unpunctuated lines in a row inside a body are a block of related links."""
-    drop: set[int] = set()
-    run: list[int] = []
-    for index, unit in enumerate([*units, "."]):
-        if index < len(units) and is_heading_like(unit):
-            run.append(index)
-            continue
-        if len(run) >= 2:
-            drop.update(run)
-        run = []
-    return drop
+    return _runs(units, is_heading_like, 2)
