@@ -11,12 +11,13 @@ from mutagen.mp3 import MP3
 from newscast import EngineError, build_episode, build_script, read_article
 from newscast.episode import default_output_path, slugify
 from newscast.speech.cache import ClipCache
+from newscast.speech.text import speakable
 
 from .conftest import EXAMPLE_ARTICLE, SECONDS_PER_CHARACTER, ToneEngine
 
 
 def expected_seconds(script):
-    return sum(len(s.text) * SECONDS_PER_CHARACTER + s.pause_ms / 1000 for s in script.segments)
+    return sum(len(speakable(s.text)) * SECONDS_PER_CHARACTER + s.pause_ms / 1000 for s in script.segments)
 
 
 def test_episode_decodes_with_the_right_duration_and_tags(tmp_path, tone_config):

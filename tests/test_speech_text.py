@@ -1,0 +1,83 @@
+"""Table-driven tests of the speech normaliser: (written, spoken)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscast.speech import text as speech_text
+from newscast.speech.text import ordinal_words, speakable
+
+CASES = [
+    # dashes and ellipses as pauses
+    ("a credible -- alternative", "a credible, alternative"),
+    ("the ferry \u2014 launched in 1911 \u2014 sailed", "the ferry, launched in 1911, sailed"),
+    ("and then... silence", "and then, silence"),
+    # abbreviations
+    ("Gov. Chris Christie met Sen. Ann Lee", "Governor Chris Christie met Senator Ann Lee"),
+    ("Martin Luther King Jr. spoke", "Martin Luther King Junior spoke"),
+    ("St. Louis and Main St. in town", "Saint Louis and Main Street in town"),
+    ("on Oct. 21 it rained", "on October twenty-first it rained"),
+    ("seed No. 3", "seed number 3"),
+    # money and percentages
+    ("a $1.2 billion plan", "a 1.2 billion dollars plan"),
+    ("fares at $2.50 each", "fares at 2 dollars and 50 cents each"),
+    ("it cost $310,000", "it cost 310,000 dollars"),
+    ("a \u00a31,000 fine", "a 1,000 pounds fine"),
+    ("just $1", "just 1 dollar"),
+    ("Obama was the choice of 49%, Romney of 48 %", "Obama was the choice of 49 percent, Romney of 48 percent"),
+    # times and dates
+    ("Updated 7:34 AM ET", "Updated 7 34 A M Eastern"),
+    ("at 10:00 p.m. on Monday", "at 10 P M on Monday"),
+    ("the 9:05 train", "the 9 oh 5 train"),
+    ("March 6, 2017", "March sixth, 2017"),
+    ("on 3 September", "on the third of September"),
+    ("the 23rd floor and the 1st step", "the twenty-third floor and the first step"),
+    # ranges
+    ("from 2015-2017", "from 2015 to 2017"),
+    ("10\u201320 people", "10 to 20 people"),
+    ("a 3-1 win", "a 3-1 win"),
+    ("call 555-1234", "call 555-1234"),
+    # initialisms
+    ("the US and the U.S. Navy", "the U S and the U S Navy"),
+    ("the FBI and CNN/ORC poll", "the F B I and C N N/O R C poll"),
+    ("NASA and NATO", "Nasa and Nato"),
+    ("World War II", "World War I I".replace("I I", "II")),
+    ("Barnum & Bailey", "Barnum and Bailey"),
+    ("THE HEADLINE IN CAPITALS ABOUT THE US", "THE HEADLINE IN CAPITALS ABOUT THE US"),
+]
+
+
+@pytest.mark.parametrize(("written", "spoken"), CASES)
+def test_speakable(written, spoken):
+    assert speakable(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (1, "first"),
+        (2, "second"),
+        (3, "third"),
+        (5, "fifth"),
+        (12, "twelfth"),
+        (20, "twentieth"),
+        (21, "twenty-first"),
+        (40, "fortieth"),
+        (99, "ninety-ninth"),
+        (100, "one hundredth"),
+        (112, "one hundred twelfth"),
+    ],
+)
+def test_ordinal_words(number, words):
+    assert ordinal_words(number) == words
+
+
+def test_pronunciation_table_comes_first_and_matches_whole_words():
+    table = {"Gull Island": "Gull Eye-land", "Reyes": "Ray-ess"}
+    assert speakable("Tomas Reyes sailed to Gull Island, not Gull Islands.", table) == (
+        "Tomas Ray-ess sailed to Gull Eye-land, not Gull Islands."
+    )
+
+
+def test_every_normaliser_is_listed_once():
+    assert len(set(speech_text.NORMALISERS)) == len(speech_text.NORMALISERS)
