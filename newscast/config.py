@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import platformdirs
 from .errors import ConfigError
 
 SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "credits", "outro")
+OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
 MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -46,13 +47,27 @@ class SpeechConfig:
     tld: str
     slow: bool
     length_scale: float
+    sentence_silence: float
+    speaker: str
     timeout: float
+    requests_per_second: float
+    retries: int
+    workers: int
 
 
 @dataclass(frozen=True)
 class OutputConfig:
     directory: str
     bitrate: int
+    sample_rate: int
+    stereo: bool
+    loudness_mono: float
+    loudness_stereo: float
+    true_peak: float
+
+    @property
+    def loudness(self) -> float:
+        return self.loudness_stereo if self.stereo else self.loudness_mono
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ class Config:
     pauses: PauseConfig
     speech: SpeechConfig
     output: OutputConfig
+    pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
 
 
@@ -123,6 +139,12 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
             raise ConfigError(f"unknown section [{section}] in {where}; allowed: {allowed}")
         if not isinstance(values, dict):
             raise ConfigError(f"[{section}] in {where} must be a table of keys")
+        if section in OPEN_SECTIONS:
+            for key, value in values.items():
+                if not isinstance(value, str):
+                    raise ConfigError(f"{section}.{key} in {where} must be a string (how it should sound)")
+                defaults[section][key] = value
+            continue
         for key, value in values.items():
             if key not in defaults[section]:
                 allowed = ", ".join(defaults[section])
@@ -151,7 +173,7 @@ def _build(data: dict[str, Any], source: str) -> Config:
             if isinstance(values[item.name], list):
                 values[item.name] = tuple(values[item.name])
         sections[name] = cls(**values)
-    config = Config(**sections, source=source)
+    config = Config(**sections, pronunciations=dict(data.get("pronunciations", {})), source=source)
     _validate(config)
     return config
 
@@ -169,6 +191,25 @@ def _validate(config: Config) -> None:
             raise ConfigError(f"pauses.{item.name} ({where}) must be 0 to 10000 ms, got {value}")
     if not 0.25 <= config.speech.length_scale <= 4.0:
         raise ConfigError(f"speech.length_scale ({where}) must be 0.25 to 4.0, got {config.speech.length_scale}")
+    speech, output = config.speech, config.output
+    if not 0 <= speech.sentence_silence <= 5:
+        raise ConfigError(f"speech.sentence_silence ({where}) must be 0 to 5 s, got {speech.sentence_silence}")
+    if not 0 < speech.requests_per_second <= 100:
+        raise ConfigError(f"speech.requests_per_second ({where}) must be above 0 and at most 100")
+    if not 0 <= speech.retries <= 10:
+        raise ConfigError(f"speech.retries ({where}) must be 0 to 10, got {speech.retries}")
+    if not 0 <= speech.workers <= 64:
+        raise ConfigError(f"speech.workers ({where}) must be 0 (automatic) to 64, got {speech.workers}")
+    if output.sample_rate not in (0, 16000, 22050, 24000, 32000, 44100, 48000):
+        raise ConfigError(
+            f"output.sample_rate ({where}) must be 0 (the engine's) or one of 16000, 22050, 24000, 32000, 44100, "
+            f"48000 Hz, got {output.sample_rate}"
+        )
+    for name in ("loudness_mono", "loudness_stereo"):
+        if not -36 <= getattr(output, name) <= -6:
+            raise ConfigError(f"output.{name} ({where}) must be -36 to -6 LUFS, got {getattr(output, name)}")
+    if not -12 <= output.true_peak <= 0:
+        raise ConfigError(f"output.true_peak ({where}) must be -12 to 0 dBTP, got {output.true_peak}")
     if not 0 < config.speech.timeout <= 600:
         raise ConfigError(f"speech.timeout ({where}) must be above 0 and at most 600 s")
     if config.output.bitrate not in MP3_BITRATES:

@@ -109,3 +109,4 @@ class Episode:
     engine: str
     segments: int
     timeline: tuple[tuple[float, float], ...] = field(default=())  # (start, end) per segment, s
+    loudness: float = float("nan")  # integrated, LUFS

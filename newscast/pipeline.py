@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from .articles import read_article
 from .config import Config
 from .episode import default_output_path, write_episode
 from .errors import ArticleError
-from .models import Clip, Episode, Script
+from .models import Audio, Clip, Episode, Script
 from .script import build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache
@@ -41,20 +43,57 @@ def script_for(sources: Sequence[str | Path], config: Config) -> list[Script]:
     return [build_script(read_article(source), config) for source in sources]
 
 
-def synthesize(script: Script, engine: Engine, cache: ClipCache, on_progress: ProgressCallback = _ignore) -> list[Clip]:
-    """Speak every segment, reusing clips the cache already holds."""
+def worker_count(engine: Engine, config: Config) -> int:
+    """Segments spoken at once: the config's, else what the engine asks for, else one."""
+    if config.speech.workers:
+        return config.speech.workers
+    wanted = getattr(engine, "workers", 1)
+    return max(1, wanted if wanted > 0 else (os.cpu_count() or 1))
+
+
+def synthesize(
+    script: Script,
+    engine: Engine,
+    cache: ClipCache,
+    config: Config,
+    on_progress: ProgressCallback = _ignore,
+) -> Iterator[Clip]:
+    """Speak every segment, in parallel, yielding clips in script order as soon as each is ready.
+
+    Clips already in the cache are not spoken again; every clip spoken is cached the moment it is done, so an
+    interrupted build loses only the segments in flight.
+    """
     identity = engine.identity()
-    clips: list[Clip] = []
-    total = len(script.segments)
-    for index, segment in enumerate(script.segments):
-        text = speakable(segment.text)
-        audio = cache.get(identity, text)
-        if audio is None:
-            audio = engine.synthesize(text)
-            cache.put(identity, text, audio)
-        clips.append(Clip(segment, audio))
-        on_progress(Progress("speak", index + 1, total, segment.kind))
-    return clips
+    segments = script.segments
+    texts = [speakable(segment.text, config.pronunciations) for segment in segments]
+    total = len(segments)
+    done = 0
+
+    def speak(text: str) -> Audio:
+        audio = engine.synthesize(text)
+        cache.put(identity, text, audio)
+        return audio
+
+    with ThreadPoolExecutor(max_workers=worker_count(engine, config), thread_name_prefix="speak") as pool:
+        pending: dict[str, Future[Audio]] = {}
+        cached: dict[str, Audio] = {}
+        for text in texts:
+            if text in pending or text in cached:
+                continue
+            audio = cache.get(identity, text)
+            if audio is None:
+                pending[text] = pool.submit(speak, text)
+            else:
+                cached[text] = audio
+        try:
+            for segment, text in zip(segments, texts, strict=True):
+                audio = cached.get(text) or pending[text].result()
+                done += 1
+                on_progress(Progress("speak", done, total, segment.kind))
+                yield Clip(segment, audio)
+        finally:
+            for future in pending.values():
+                future.cancel()
 
 
 def build_episode(
@@ -69,7 +108,8 @@ def build_episode(
     name, reason = resolve_engine_name(config.speech)
     engine = create_engine(name, config.speech)
     on_progress(Progress("engine", message=f"{name}: {reason}"))
-    clips = synthesize(script, engine, cache or ClipCache(), on_progress)
     output = output or default_output_path(script, config)
+    clips = synthesize(script, engine, cache or ClipCache(), config, on_progress)
+    episode = write_episode(script, clips, output, config, engine.name)
     on_progress(Progress("write", message=str(output)))
-    return write_episode(script, clips, output, config, engine.name)
+    return episode
