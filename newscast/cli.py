@@ -19,8 +19,10 @@ from . import __version__
 from .config import default_config_text, load_config, user_config_path
 from .errors import NewscastError
 from .pipeline import Progress as BuildProgress
-from .pipeline import build_episode, script_for
-from .speech.cache import ClipCache, NoCache
+from .pipeline import build_episode, cache_for, script_for
+from .speech import available_engines, list_voices
+from .speech.cache import NoCache
+from .speech.piper import voice_model_path
 
 EXIT_INTERRUPTED = 130
 
@@ -116,7 +118,7 @@ def build(
     """Build one MP3 episode from an article."""
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
-        cache = NoCache() if no_cache else ClipCache(cache_dir)
+        cache = NoCache() if no_cache else cache_for(config, cache_dir)
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -143,6 +145,33 @@ def build(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command()
+def voices(
+    ctx: typer.Context,
+    engine: Annotated[
+        str | None, typer.Option("--engine", "-e", help="List this engine's voices only [default: every engine].")
+    ] = None,
+    download: Annotated[
+        str | None, typer.Option("--download", metavar="NAME", help="Download a Piper voice for offline use.")
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """List the voices each engine can speak with: bundled, downloaded, downloadable."""
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path)
+        if download:
+            path = voice_model_path(download)
+            stderr.print(f"voice [bold]{download}[/] is ready: {path}", highlight=False, soft_wrap=True)
+            return
+        names = [engine] if engine else sorted(available_engines())
+        for name in names:
+            listed, notes = list_voices(name, config.speech)
+            for voice in listed:
+                typer.echo(f"{name}\t{voice.name}\t{voice.language}\t{voice.status}")
+            for note in notes:
+                stderr.print(f"{name}: {note}", highlight=False, soft_wrap=True)
 
 
 @app.command("config")

@@ -71,12 +71,19 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    directory: str
+    max_size_mb: int
+
+
+@dataclass(frozen=True)
 class Config:
     show: ShowConfig
     script: ScriptConfig
     pauses: PauseConfig
     speech: SpeechConfig
     output: OutputConfig
+    cache: CacheConfig
     pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
 
@@ -87,6 +94,7 @@ _SECTIONS = {
     "pauses": PauseConfig,
     "speech": SpeechConfig,
     "output": OutputConfig,
+    "cache": CacheConfig,
 }
 
 
@@ -200,6 +208,8 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"speech.retries ({where}) must be 0 to 10, got {speech.retries}")
     if not 0 <= speech.workers <= 64:
         raise ConfigError(f"speech.workers ({where}) must be 0 (automatic) to 64, got {speech.workers}")
+    if config.cache.max_size_mb < 0:
+        raise ConfigError(f"cache.max_size_mb ({where}) must be 0 (no bound) or more, got {config.cache.max_size_mb}")
     if output.sample_rate not in (0, 16000, 22050, 24000, 32000, 44100, 48000):
         raise ConfigError(
             f"output.sample_rate ({where}) must be 0 (the engine's) or one of 16000, 22050, 24000, 32000, 44100, "

@@ -15,7 +15,7 @@ from .errors import ArticleError
 from .models import Audio, Clip, Episode, Script
 from .script import build_script
 from .speech import Engine, create_engine, resolve_engine_name
-from .speech.cache import ClipCache
+from .speech.cache import ClipCache, default_cache_dir
 from .speech.text import speakable
 
 
@@ -41,6 +41,11 @@ def script_for(sources: Sequence[str | Path], config: Config) -> list[Script]:
     if not sources:
         raise ArticleError("no article given")
     return [build_script(read_article(source), config) for source in sources]
+
+
+def cache_for(config: Config, directory: Path | None = None) -> ClipCache:
+    """The clip cache the config (or ``--cache-dir``) points at, with its size bound."""
+    return ClipCache(directory or default_cache_dir(config.cache.directory), config.cache.max_size_mb * 1_000_000)
 
 
 def worker_count(engine: Engine, config: Config) -> int:
@@ -109,7 +114,9 @@ def build_episode(
     engine = create_engine(name, config.speech)
     on_progress(Progress("engine", message=f"{name}: {reason}"))
     output = output or default_output_path(script, config)
-    clips = synthesize(script, engine, cache or ClipCache(), config, on_progress)
+    cache = cache or cache_for(config)
+    clips = synthesize(script, engine, cache, config, on_progress)
     episode = write_episode(script, clips, output, config, engine.name)
+    cache.prune()
     on_progress(Progress("write", message=str(output)))
     return episode

@@ -67,6 +67,8 @@ def isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("NEWSCAST_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("NEWSCAST_VOICES_DIR", str(home / "voices"))
     monkeypatch.setattr(socket, "getaddrinfo", _local_only_getaddrinfo)
     ToneEngine.calls = []
     ToneEngine.fail_on_call = None

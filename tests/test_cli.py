@@ -76,9 +76,9 @@ def test_build_with_config_file(tmp_path):
             "unknown speech engine 'espeak'; allowed: auto, gtts, piper",
         ),
         (
-            ["build", EXAMPLE_ARTICLE, "--engine", "piper", "--voice", "en_GB-nobody"],
+            ["build", EXAMPLE_ARTICLE, "--engine", "piper", "--voice", "en_GB-nobody-medium"],
             1,
-            "Piper voice 'en_GB-nobody' is not installed",
+            "Piper voice 'en_GB-nobody-medium' is not downloaded and cannot be fetched",
         ),
         (["script", EXAMPLE_ARTICLE, "--config", "nope.toml"], 2, "config file not found: nope.toml"),
     ],

@@ -8,7 +8,7 @@ import soundfile
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from newscast import EngineError, build_episode, build_script, read_article
+from newscast import EngineError, build_episode, build_script, load_config, read_article
 from newscast.episode import default_output_path, slugify
 from newscast.loudness import integrated_loudness, true_peak_db
 from newscast.speech.cache import ClipCache
@@ -119,6 +119,36 @@ def test_cache_entries_are_whole_files(tmp_path):
     audio = cache.get("tone:", "hello")
     assert audio is not None and len(audio.samples) == len(tone_for("hello").samples)
     assert cache.get("tone:", "other") is None
+
+
+def test_cache_prunes_the_least_recently_used_clips(tmp_path):
+    import os
+
+    from .conftest import tone_for
+
+    texts = [f"clip number {n}" for n in range(5)]
+    cache = ClipCache(tmp_path)
+    for age, text in enumerate(texts):
+        cache.put("tone:", text, tone_for(text))
+        path = cache.path_for("tone:", text)
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))  # clip 0 is the oldest
+    size = cache.path_for("tone:", texts[0]).stat().st_size
+    assert cache.get("tone:", texts[0]) is not None  # reading it makes it the newest
+    bounded = ClipCache(tmp_path, max_bytes=2 * size)
+    assert bounded.prune() == 3
+    assert [bounded.get("tone:", text) is not None for text in texts] == [True, False, False, False, True]
+    assert ClipCache(tmp_path).prune() == 0  # no bound, nothing removed
+
+
+def test_build_keeps_the_cache_under_its_bound(tmp_path, isolated):
+    config = load_config(overrides={"speech": {"engine": "tone"}, "cache": {"max_size_mb": 0}})
+    build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "a.mp3")
+    clips = list((isolated / "cache").rglob("*.wav"))
+    total = sum(p.stat().st_size for p in clips)
+    small = load_config(overrides={"speech": {"engine": "tone"}, "cache": {"max_size_mb": 1}})
+    assert total > 1_000_000  # the example's clips outgrow a 1 MB bound
+    build_episode(EXAMPLE_ARTICLE, small, output=tmp_path / "b.mp3")
+    assert sum(p.stat().st_size for p in (isolated / "cache").rglob("*.wav")) <= 1_000_000
 
 
 def test_episode_file_mode_follows_the_umask(tmp_path, tone_config):

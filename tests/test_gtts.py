@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import re
+import time
 from urllib.parse import unquote
 
 import numpy as np
 import pytest
+import requests
 import responses
 import soundfile
 
 from newscast import EngineError, build_episode, load_config
-from newscast.speech import create_engine, resolve_engine_name
+from newscast.speech import create_engine, list_voices, resolve_engine_name
+from newscast.speech import gtts as gtts_engine
 
 from .conftest import EXAMPLE_ARTICLE
 
@@ -58,12 +62,84 @@ def test_long_text_is_sent_in_pieces_and_joined():
     assert audio.duration == pytest.approx(CLIP_SECONDS * len(responses.calls), abs=0.05)
 
 
+@pytest.fixture
+def sleeps(monkeypatch):
+    """Record the backoff sleeps instead of waiting them out."""
+    waited: list[float] = []
+    monkeypatch.setattr(gtts_engine, "back_off", waited.append)
+    return waited
+
+
 @responses.activate
-def test_server_error_is_a_clear_engine_error():
+def test_429_is_retried_after_a_backoff_then_succeeds(sleeps):
+    responses.add(responses.POST, BATCH_URL, status=429)
+    responses.add(responses.POST, BATCH_URL, status=429)
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    audio = create_engine("gtts", gtts_settings().speech).synthesize("Hello there.")
+    assert audio.duration == pytest.approx(CLIP_SECONDS, abs=0.01)
+    assert len(responses.calls) == 3
+    assert len(sleeps) == 2
+    assert 0.25 <= sleeps[0] <= 0.5 and 0.5 <= sleeps[1] <= 1.0  # doubled each time, with jitter
+
+
+@responses.activate
+def test_retry_after_header_is_honoured(sleeps):
+    responses.add(responses.POST, BATCH_URL, status=503, headers={"Retry-After": "3"})
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    create_engine("gtts", gtts_settings().speech).synthesize("Hello there.")
+    assert sleeps == [3]
+
+
+@responses.activate
+def test_persistent_server_errors_end_in_one_clear_message(sleeps):
     responses.add(responses.POST, BATCH_URL, status=500)
-    engine = create_engine("gtts", gtts_settings().speech)
-    with pytest.raises(EngineError, match=r"gTTS failed: 500 .*--engine piper"):
+    engine = create_engine("gtts", gtts_settings(retries=3).speech)
+    with pytest.raises(EngineError, match=r"failed after 4 tries: HTTP 500 .*--engine piper"):
         engine.synthesize("Hello there.")
+    assert len(responses.calls) == 4
+
+
+@pytest.mark.parametrize(
+    ("fault", "described"),
+    [
+        (requests.Timeout("read timed out"), "no answer within the timeout"),
+        (requests.ConnectionError("connection reset by peer"), "the connection failed or was reset"),
+    ],
+)
+@responses.activate
+def test_timeouts_and_resets_are_retried_then_reported(sleeps, fault, described):
+    responses.add(responses.POST, BATCH_URL, body=fault)
+    responses.add(responses.POST, BATCH_URL, body=fault)
+    engine = create_engine("gtts", gtts_settings(retries=1).speech)
+    with pytest.raises(EngineError, match=f"after 2 tries: {described}"):
+        engine.synthesize("Hello there.")
+    responses.replace(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    assert engine.synthesize("Hello there.").duration == pytest.approx(CLIP_SECONDS, abs=0.01)
+
+
+@responses.activate
+def test_client_errors_are_not_retried(sleeps):
+    responses.add(responses.POST, BATCH_URL, status=403)
+    with pytest.raises(EngineError, match=r"gTTS failed: 403 .*--engine piper"):
+        create_engine("gtts", gtts_settings().speech).synthesize("Hello there.")
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_requests_carry_a_timeout():
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    create_engine("gtts", gtts_settings(timeout=7.5).speech).synthesize("Hello there.")
+    assert responses.calls[0].request.req_kwargs["timeout"] == 7.5
+
+
+def test_throttle_spaces_request_starts():
+    throttle = gtts_engine.Throttle(rate=50)
+    started = []
+    for _ in range(6):
+        throttle.wait()
+        started.append(time.monotonic())
+    gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
+    assert min(gaps) >= 0.018  # 1/50 s, less the clock's grain
 
 
 def test_unsupported_language():
@@ -95,3 +171,10 @@ def test_gtts_episode_end_to_end(tmp_path):
     assert episode.engine == "gtts"
     assert len(samples) / rate == pytest.approx(episode.duration, abs=0.05)
     assert len(samples) / rate > 0.3 * len(episode.timeline)
+
+
+def test_voices_lists_gtts_languages():
+    voices, notes = list_voices("gtts", load_config().speech)
+    assert ("en", "English") in {(voice.name, voice.language) for voice in voices}
+    assert all(voice.status == "online" for voice in voices)
+    assert "co.uk" in notes[0]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import soundfile
+from typer.testing import CliRunner
 
-from newscast import build_episode, load_config
+from newscast import EngineError, build_episode, load_config
+from newscast.cli import app
 from newscast.speech import create_engine
+from newscast.speech.piper import bundled_model_path, download_voice
 
 pytestmark = pytest.mark.slow
 
@@ -53,3 +58,68 @@ def test_length_scale_slows_the_voice():
     normal = create_engine("piper", load_config().speech).synthesize(text)
     slow = create_engine("piper", load_config(overrides={"speech": {"length_scale": 1.5}}).speech).synthesize(text)
     assert slow.duration > normal.duration * 1.25
+
+
+def test_sentence_silence_adds_a_gap_between_sentences():
+    def longest_silence(audio) -> float:
+        quiet = np.concatenate(([False], np.abs(audio.samples) < 1e-4, [False])).astype(int)
+        edges = np.flatnonzero(np.diff(quiet))
+        return float((edges[1::2] - edges[::2]).max(initial=0)) / audio.sample_rate
+
+    text = "The ferry sailed. It was quiet."
+    plain = create_engine("piper", load_config().speech).synthesize(text)
+    spaced = create_engine("piper", load_config(overrides={"speech": {"sentence_silence": 0.6}}).speech)
+    assert longest_silence(plain) < 0.3
+    assert longest_silence(spaced.synthesize(text)) >= 0.6
+
+
+def test_speaker_on_a_single_speaker_voice_is_a_clear_error():
+    with pytest.raises(EngineError, match="single speaker"):
+        create_engine("piper", load_config(overrides={"speech": {"speaker": "2"}}).speech)
+
+
+@pytest.fixture
+def voice_server(httpserver, monkeypatch):
+    """Piper's download URLs pointed at a local server that publishes the bundled voice as en_GB-test-medium."""
+    import piper.download_voices
+
+    monkeypatch.setattr(
+        piper.download_voices,
+        "URL_FORMAT",
+        httpserver.url_for("/{lang_code}-{voice_name}-{voice_quality}{extension}"),
+    )
+    return httpserver
+
+
+def test_named_voice_is_downloaded_once_verified_and_used(voice_server, isolated):
+    model = bundled_model_path()
+    voice_server.expect_oneshot_request("/en_GB-test-medium.onnx").respond_with_data(model.read_bytes())
+    voice_server.expect_oneshot_request("/en_GB-test-medium.onnx.json").respond_with_data(
+        Path(f"{model}.json").read_bytes()
+    )
+    settings = load_config(overrides={"speech": {"voice": "en_GB-test-medium"}}).speech
+    engine = create_engine("piper", settings)
+    assert engine.model_path == isolated / "voices" / "en_GB-test-medium.onnx"
+    assert engine.synthesize("Hello.").duration > 0.3
+    # the second use needs no server: the one-shot handlers are spent, and nothing else was left around
+    assert create_engine("piper", settings).model_path == engine.model_path
+    assert sorted(p.name for p in (isolated / "voices").iterdir()) == [
+        "en_GB-test-medium.onnx",
+        "en_GB-test-medium.onnx.json",
+    ]
+    result = CliRunner().invoke(app, ["voices", "--engine", "piper"])
+    assert "en_GB-test-medium\ten\tdownloaded" in result.stdout
+
+
+def test_a_download_that_is_not_a_voice_leaves_nothing(voice_server, isolated):
+    voice_server.expect_request("/en_GB-test-medium.onnx").respond_with_data(b"<html>not a model</html>")
+    voice_server.expect_request("/en_GB-test-medium.onnx.json").respond_with_data(b"{}")
+    with pytest.raises(EngineError, match="cannot load Piper voice"):
+        download_voice("en_GB-test-medium")
+    assert list((isolated / "voices").iterdir()) == []
+
+
+def test_unknown_voice_name_is_a_clear_error(voice_server):
+    voice_server.expect_request("/en_GB-nobody-low.onnx").respond_with_data("Not found", status=404)
+    with pytest.raises(EngineError, match="there is no Piper voice named 'en_GB-nobody-low'"):
+        download_voice("en_GB-nobody-low")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
@@ -16,14 +17,25 @@ from ..models import Audio
 __all__ = [
     "Engine",
     "EngineFactory",
+    "VoiceInfo",
     "available_engines",
     "create_engine",
     "google_reachable",
+    "list_voices",
     "register_engine",
     "resolve_engine_name",
 ]
 
 ENTRY_POINT_GROUP = "newscast.engines"
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """One voice an engine can speak with; ``status`` says whether it is ready (bundled, downloaded...)."""
+
+    name: str
+    language: str
+    status: str
 
 
 @runtime_checkable
@@ -42,6 +54,8 @@ class Engine(Protocol):
 
 
 EngineFactory = Callable[[SpeechConfig], Engine]
+# An engine class may also offer ``list_voices(settings) -> (voices, notes)`` as a static method, for
+# `newscast voices`; ``workers`` says how many segments it speaks at once (0: one per core).
 
 _registered: dict[str, EngineFactory] = {}
 
@@ -100,3 +114,11 @@ def resolve_engine_name(settings: SpeechConfig) -> tuple[str, str]:
 def create_engine(name: str, settings: SpeechConfig) -> Engine:
     """Build the named engine from the speech settings."""
     return _load_factory(name)(settings)
+
+
+def list_voices(name: str, settings: SpeechConfig) -> tuple[list[VoiceInfo], list[str]]:
+    """The voices of an engine, and notes on what could not be listed."""
+    lister = getattr(_load_factory(name), "list_voices", None)
+    if lister is None:
+        return [], [f"the {name} engine does not list its voices"]
+    return lister(settings)

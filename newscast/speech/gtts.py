@@ -1,49 +1,143 @@
-"""gTTS: Google Translate's voice, online."""
+"""gTTS: Google Translate's voice, online, made to survive a busy Google.
+
+gTTS sends one request per chunk of at most 100 characters and, by default, waits forever and gives up at
+the first error. Here every chunk is its own request under a shared throttle, with a timeout, retried on
+429, 5xx, timeouts and dropped connections with exponential backoff and jitter (or the server's
+Retry-After), so only a persistent failure reaches the user, as one message that names it.
+"""
 
 from __future__ import annotations
 
 import io
+import random
+import threading
+import time
 
 import numpy as np
+import requests
 import soundfile
 
 from ..config import SpeechConfig
 from ..errors import EngineError
 from ..models import Audio
+from . import VoiceInfo
 
 OFFLINE_HINT = "use --engine piper to speak with the offline voice"
+BACKOFF_BASE = 0.5  # seconds before the first retry; doubled each time
+BACKOFF_CAP = 8.0
+RETRY_AFTER_CAP = 30.0
+TLDS = ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za", "com.ng", "us")  # English accents
+
+
+def back_off(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+class Throttle:
+    """At most ``rate`` starts per second across every thread sharing it."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
 
 
 class GttsEngine:
     """Google Translate's text-to-speech through gTTS."""
 
     name = "gtts"
+    workers = 4  # requests in flight; the throttle still caps the rate
 
     def __init__(self, settings: SpeechConfig) -> None:
         from gtts.lang import tts_langs
 
         if settings.language not in tts_langs():
-            raise EngineError(f"gTTS does not speak language {settings.language!r}; see `gtts-cli --all`")
+            raise EngineError(
+                f"gTTS does not speak language {settings.language!r}; `newscast voices --engine gtts` lists them"
+            )
         self.language = settings.language
         self.tld = settings.tld
         self.slow = settings.slow
         self.timeout = settings.timeout
+        self.retries = settings.retries
+        self.throttle = Throttle(settings.requests_per_second)
 
     def identity(self) -> str:
         return f"gtts:{self.language}:{self.tld}:slow={self.slow}"
 
     def synthesize(self, text: str) -> Audio:
-        from gtts import gTTS, gTTSError
-
-        tts = gTTS(text, lang=self.language, tld=self.tld, slow=self.slow, lang_check=False, timeout=self.timeout)
-        try:
-            parts = [decode_mp3(part) for part in tts.stream()]
-        except gTTSError as error:
-            raise EngineError(f"gTTS failed: {error}; {OFFLINE_HINT}") from error
+        parts = [self._speak_chunk(chunk) for chunk in self._chunks(text)]
         if not parts:
             raise EngineError(f"gTTS returned no audio for {text[:40]!r}; {OFFLINE_HINT}")
         rate = parts[0].sample_rate
         return Audio(np.concatenate([part.samples for part in parts]), rate)
+
+    def _tts(self, text: str):
+        from gtts import gTTS
+
+        return gTTS(text, lang=self.language, tld=self.tld, slow=self.slow, lang_check=False, timeout=self.timeout)
+
+    def _chunks(self, text: str) -> list[str]:
+        # gTTS's own tokenizer: sentence and clause ends first, then cuts to its 100-character limit.
+        return self._tts(text)._tokenize(text)
+
+    def _speak_chunk(self, chunk: str) -> Audio:
+        from gtts import gTTSError
+
+        for attempt in range(self.retries + 1):
+            self.throttle.wait()
+            try:
+                return decode_mp3(b"".join(self._tts(chunk).stream()))
+            except gTTSError as error:
+                failure = error
+            problem, retry_after = _diagnose(failure)
+            if problem is None:
+                raise EngineError(f"gTTS failed: {failure}; {OFFLINE_HINT}") from failure
+            if attempt == self.retries:
+                break
+            if retry_after is None:
+                back_off(min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt) * random.uniform(0.5, 1.0))
+            else:
+                back_off(retry_after)
+        tries = f" after {self.retries + 1} tries" if self.retries else ""
+        raise EngineError(f"Google's speech endpoint failed{tries}: {problem}; {OFFLINE_HINT}") from failure
+
+    @staticmethod
+    def list_voices(settings: SpeechConfig) -> tuple[list[VoiceInfo], list[str]]:
+        from gtts.lang import tts_langs
+
+        voices = [VoiceInfo(code, name, "online") for code, name in sorted(tts_langs().items())]
+        note = f"set speech.language to a code above; speech.tld picks the accent ({', '.join(TLDS)})"
+        return voices, [note]
+
+
+def _diagnose(error: Exception) -> tuple[str | None, float | None]:
+    """(what went wrong if it is worth retrying, else None; the server's Retry-After in seconds)."""
+    response = getattr(error, "rsp", None)
+    if response is not None:
+        status = response.status_code
+        if status == 429 or status >= 500:
+            return f"HTTP {status} {response.reason or ''}".strip(), _retry_after(response)
+        return None, None
+    cause = error.__context__
+    if isinstance(cause, requests.Timeout):
+        return "no answer within the timeout", None
+    if isinstance(cause, requests.ConnectionError):
+        return "the connection failed or was reset", None
+    return None, None
+
+
+def _retry_after(response: requests.Response) -> float | None:
+    value = response.headers.get("Retry-After", "")
+    return min(float(value), RETRY_AFTER_CAP) if value.strip().isdigit() else None
 
 
 def decode_mp3(data: bytes) -> Audio:
