@@ -17,7 +17,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .config import default_config_text, load_config, user_config_path
-from .errors import NewscastError
+from .errors import ArticleError, NewscastError
+from .metadata import read_info
 from .pipeline import Progress as BuildProgress
 from .pipeline import build_episode, cache_for, script_for
 from .speech import available_engines, list_voices
@@ -145,6 +146,44 @@ def build(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@app.command()
+def info(
+    ctx: typer.Context,
+    episode: Annotated[Path, typer.Argument(help="An episode MP3.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+) -> None:
+    """Print an episode's duration, loudness, tags and chapters."""
+    with _reported_errors(ctx.obj["debug"]):
+        if not episode.is_file():
+            raise ArticleError(f"no such file: {episode}")
+        details = read_info(episode)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))
+        return
+    minutes, seconds = divmod(details.duration, 60)
+    loudness = "silent" if details.loudness == float("-inf") else f"{details.loudness:.1f} LUFS"
+    lines = [
+        f"file        {details.path}",
+        f"duration    {int(minutes)}:{seconds:06.3f}",
+        f"audio       {details.bitrate // 1000} kbit/s, {details.sample_rate} Hz, "
+        + ("stereo" if details.channels == 2 else "mono"),
+        f"loudness    {loudness}, true peak {details.true_peak:.1f} dBTP",
+        *(f"{name:<12}{value}" for name, value in details.tags.items()),
+        f"cover       {'yes' if details.cover else 'no'}",
+        f"chapters    {len(details.chapters)}",
+        *(
+            f"  {_clock(chapter['start'])} - {_clock(chapter['end'])}  {chapter['title']}"
+            for chapter in details.chapters
+        ),
+    ]
+    typer.echo("\n".join(lines))
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:06.3f}"
 
 
 @app.command()

@@ -20,6 +20,7 @@ MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 @dataclass(frozen=True)
 class ShowConfig:
     name: str
+    cover: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,17 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class MusicConfig:
+    intro: str
+    outro: str
+    level: float
+    duck: float
+    lead_in: float
+    tail: float
+    fade: float
+
+
+@dataclass(frozen=True)
 class CacheConfig:
     directory: str
     max_size_mb: int
@@ -83,6 +95,7 @@ class Config:
     pauses: PauseConfig
     speech: SpeechConfig
     output: OutputConfig
+    music: MusicConfig
     cache: CacheConfig
     pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
@@ -94,6 +107,7 @@ _SECTIONS = {
     "pauses": PauseConfig,
     "speech": SpeechConfig,
     "output": OutputConfig,
+    "music": MusicConfig,
     "cache": CacheConfig,
 }
 
@@ -116,11 +130,23 @@ def load_config(path: str | Path | None = None, overrides: dict[str, dict[str, A
         path = user_config_path()
     if path is not None:
         path = Path(path)
-        _merge(data, _read_toml(path), str(path))
+        _merge(data, _with_paths_from(path.parent, _read_toml(path)), str(path))
         source = str(path)
     if overrides:
         _merge(data, overrides, "command line")
     return _build(data, source)
+
+
+FILE_KEYS = (("show", "cover"), ("music", "intro"), ("music", "outro"))
+
+
+def _with_paths_from(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """File names in a config file are relative to the file's own folder, not to where newscast runs."""
+    for section, key in FILE_KEYS:
+        value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+        if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+            data[section][key] = str(folder / value)
+    return data
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -208,6 +234,14 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"speech.retries ({where}) must be 0 to 10, got {speech.retries}")
     if not 0 <= speech.workers <= 64:
         raise ConfigError(f"speech.workers ({where}) must be 0 (automatic) to 64, got {speech.workers}")
+    for section, key in FILE_KEYS:
+        value = getattr(getattr(config, section), key)
+        if value and not Path(value).expanduser().is_file():
+            raise ConfigError(f"{section}.{key} ({where}): no such file: {value}")
+    music = config.music
+    for name, low, high in (("level", -30, 10), ("duck", -60, 0), ("lead_in", 0, 60), ("tail", 0, 60), ("fade", 0, 30)):
+        if not low <= getattr(music, name) <= high:
+            raise ConfigError(f"music.{name} ({where}) must be {low} to {high}, got {getattr(music, name)}")
     if config.cache.max_size_mb < 0:
         raise ConfigError(f"cache.max_size_mb ({where}) must be 0 (no bound) or more, got {config.cache.max_size_mb}")
     if output.sample_rate not in (0, 16000, 22050, 24000, 32000, 44100, 48000):

@@ -1,14 +1,16 @@
-"""Clips -> one MP3: levelled, faded and joined as they arrive, then normalised and encoded in one pass.
+"""Clips -> one MP3, encoded while later clips are still being spoken, with its sidecars.
 
-Each clip is brought to the loudness target on its own (ITU-R BS.1770) so the episode is level from start
-to end; the joined episode is then measured whole and given the one gain that lands it on the target, under
-a true-peak limiter, while it is encoded. Nothing is concatenated twice: clips are kept as a list of PCM
-pieces, so memory stays near the size of the episode's 16-bit PCM.
+Each clip is brought to the loudness target (ITU-R BS.1770) together with the pause after it, so the
+episode is level from start to end and lands on the target as a whole; it is faded at its edges, mixed with
+the intro and outro music beds, and encoded at once. The assembled episode is measured as it is written; in
+the rare case it missed the target by more than a few tenths of a LU it is encoded again with the one
+correcting gain, from PCM kept as a list of pieces (nothing is ever concatenated twice).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import os
 import re
@@ -24,12 +26,11 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
-from mutagen.id3 import COMM, ID3, TALB, TCON, TDRC, TIT2, TPE1, WXXX
 
 from .config import Config
 from .errors import AudioError
 from .loudness import LoudnessMeter, integrated_loudness, limit
-from .models import Clip, Episode, Script
+from .models import Clip, Cue, Episode, Script
 
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on import; it only ever handles raw PCM here, so the warning is noise.
@@ -113,6 +114,7 @@ def codec_gain_db(frame_rate: int, channels: int, bitrate: int) -> float:
     return float(20 * np.log10(np.mean(after / before)))
 
 
+RETRY_ABOVE_LU = 0.3  # an episode further than this from the target is encoded again
 # Sample peaks are held this far under the true-peak ceiling: room for inter-sample peaks and the MP3 codec.
 PEAK_MARGIN_DB = 0.7
 
@@ -126,118 +128,249 @@ class _Level:
     rate: int
     stereo: bool
     fallback_db: float = 0.0
+    limited: bool = False
 
-    def apply(self, samples: np.ndarray) -> np.ndarray:
+    def apply(self, samples: np.ndarray, pause_frames: int = 0) -> np.ndarray:
+        """Level a clip; the pause after it counts in the measurement, as it will in the episode's."""
         offset = STEREO_OFFSET_DB if self.stereo else 0.0
-        loudness = integrated_loudness(samples, self.rate)
-        # silence, or shorter than one 400 ms block, takes the last clip's gain
-        gain = self.fallback_db if math.isinf(loudness) else self.target - offset - loudness
+        loudness = integrated_loudness(np.concatenate((samples, np.zeros(pause_frames, np.float32))), self.rate)
+        if math.isinf(loudness):  # silence, or shorter than one 400 ms block: the last clip's gain
+            return self._limited(samples, self.fallback_db)
+        gain = self.target - offset - loudness
         levelled = self._limited(samples, gain)
-        if not math.isinf(loudness):
-            # Limiting takes a little loudness away; one more step gets it back.
-            after = integrated_loudness(levelled, self.rate) + offset
-            if not math.isinf(after) and abs(self.target - after) > 0.1:
-                gain += self.target - after
+        if self.limited:
+            # Limiting took a little loudness away (about its share of the energy); one more step gets it back.
+            loss = 10 * math.log10(self._energy(samples, gain) / self._energy(levelled, 0))
+            if loss > 0.1:
+                gain += loss
                 levelled = self._limited(samples, gain)
-            self.fallback_db = gain
+        self.fallback_db = gain
         return levelled
 
     def _limited(self, samples: np.ndarray, gain_db: float) -> np.ndarray:
-        return limit(samples * np.float32(10 ** (gain_db / 20)), self.rate, self.ceiling - PEAK_MARGIN_DB)
+        scaled = samples * np.float32(10 ** (gain_db / 20))
+        levelled = limit(scaled, self.rate, self.ceiling - PEAK_MARGIN_DB)
+        self.limited = levelled is not scaled
+        return levelled
+
+    @staticmethod
+    def _energy(samples: np.ndarray, gain_db: float) -> float:
+        return float(np.square(samples, dtype=np.float64).sum()) * 10 ** (gain_db / 10) + 1e-20
 
 
 def _to_pcm(samples: np.ndarray) -> bytes:
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
-def prepare_clip(clip: Clip, level: _Level, channels: int, fade_ms: int) -> AudioSegment:
-    """One clip at the episode's rate and channels, levelled, with short fades so joins never click."""
-    audio = clip.audio
-    segment = AudioSegment(data=_to_pcm(audio.samples), sample_width=SAMPLE_WIDTH,
-                           frame_rate=audio.sample_rate, channels=1)  # fmt: skip
-    if segment.frame_rate != level.rate:
-        segment = segment.set_frame_rate(level.rate)
-    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32767
-    segment = AudioSegment(data=_to_pcm(level.apply(samples)), sample_width=SAMPLE_WIDTH,
-                           frame_rate=level.rate, channels=1)  # fmt: skip
+def _segment(samples: np.ndarray, rate: int) -> AudioSegment:
+    return AudioSegment(data=_to_pcm(samples), sample_width=SAMPLE_WIDTH, frame_rate=rate, channels=1)
+
+
+def _samples(segment: AudioSegment) -> np.ndarray:
+    return np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32767
+
+
+def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """Mono float samples at another rate (pydub's converter)."""
+    return _samples(_segment(samples, from_rate).set_frame_rate(to_rate))
+
+
+def prepare_clip(clip: Clip, level: _Level, fade_ms: int, pause_frames: int) -> np.ndarray:
+    """One clip at the episode's rate, levelled, with short fades so joins never click."""
+    samples = clip.audio.samples
+    if clip.audio.sample_rate != level.rate:
+        samples = resample(samples, clip.audio.sample_rate, level.rate)
+    segment = _segment(level.apply(samples, pause_frames), level.rate)
     fade = min(fade_ms, len(segment) // 2)
     if fade > 0:
         segment = segment.fade_in(fade).fade_out(fade)
-    return segment.set_channels(channels) if channels != 1 else segment
+    return _samples(segment)
 
 
-def write_tags(path: Path, script: Script, config: Config) -> None:
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=script.title))
-    tags.add(TPE1(encoding=3, text=script.byline.removeprefix("By ").strip() or config.show.name))
-    tags.add(TALB(encoding=3, text=config.show.name))
-    tags.add(TCON(encoding=3, text="Podcast"))
-    if script.date:
-        tags.add(TDRC(encoding=3, text=script.date))
-    if script.source:
-        tags.add(COMM(encoding=3, lang="eng", desc="source", text=script.source))
-        if script.source.startswith(("http://", "https://")):
-            tags.add(WXXX(encoding=3, desc="source", url=script.source))
-    tags.save(path, v2_version=3)
+class _Stream:
+    """Mono float blocks in -> the MP3 encoder, a loudness meter, and the PCM kept for a second pass.
 
-
-def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str) -> Episode:
-    """Level and join clips as they arrive, then bring the whole to the target and encode it in one pass.
-
-    The MP3 appears at ``output`` complete or not at all.
+    Music laid over the stream (``overlay``) is mixed into whatever is written next.
     """
-    settings = config.output
-    channels = 2 if settings.stereo else 1
-    timeline: list[tuple[float, float]] = []
-    pieces: list[bytes] = []
-    frames = 0
-    frame_rate = settings.sample_rate
-    level: _Level | None = None
-    for clip in clips:
-        if level is None:
-            frame_rate = frame_rate or clip.audio.sample_rate
-            codec_db = codec_gain_db(frame_rate, channels, settings.bitrate)
-            level = _Level(settings.loudness - codec_db, settings.true_peak - codec_db, frame_rate, channels == 2)
-            meter = LoudnessMeter(frame_rate)
-        segment = prepare_clip(clip, level, channels, config.pauses.fade)
-        silence = bytes(round(clip.segment.pause_ms * frame_rate / 1000) * SAMPLE_WIDTH * channels)
-        start = frames
-        frames += len(segment.raw_data) // (SAMPLE_WIDTH * channels)
-        timeline.append((start / frame_rate, frames / frame_rate))
-        frames += len(silence) // (SAMPLE_WIDTH * channels)
-        for data in (segment.raw_data, silence):
-            pieces.append(data)
-            meter.add(_first_channel(data, channels))
-    if level is None:
-        raise AudioError("nothing to assemble: the script has no segments")
-    # Pauses and clip edges make the whole measure a little under its clips: one gain for all makes it up.
-    offset = (STEREO_OFFSET_DB if channels == 2 else 0.0) + codec_db
-    loudness = meter.loudness() + offset
-    gain_db = 0.0 if math.isinf(loudness) else settings.loudness - loudness
-    written = LoudnessMeter(frame_rate)
-    with atomic_output(output) as temporary:
-        with open_mp3(temporary, frame_rate, channels, settings.bitrate) as encoder:
-            for data in pieces:
-                mono = limit(_first_channel(data, channels) * np.float32(10 ** (gain_db / 20)), frame_rate,
-                             level.ceiling - PEAK_MARGIN_DB)  # fmt: skip
-                written.add(mono)
-                pcm = _to_pcm(mono)
-                encoder.buffer_write(pcm if channels == 1 else _interleave(pcm, channels), dtype="int16")
-        write_tags(temporary, script, config)
-    return Episode(
-        path=output,
-        title=script.title,
-        duration=frames / frame_rate,
-        engine=engine,
-        segments=len(timeline),
-        timeline=tuple(timeline),
-        loudness=written.loudness() + offset,
+
+    def __init__(self, path: Path, rate: int, channels: int, bitrate: int) -> None:
+        self.path, self.rate, self.channels, self.bitrate = path, rate, channels, bitrate
+        self.encoder = open_mp3(path, rate, channels, bitrate)
+        self.meter = LoudnessMeter(rate)
+        self.pieces: list[bytes] = []
+        self.frames = 0
+        self._overlay = np.zeros(0, dtype=np.float32)
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / self.rate
+
+    def overlay(self, samples: np.ndarray) -> None:
+        if len(samples) > len(self._overlay):
+            samples, shorter = samples.copy(), self._overlay
+        else:
+            samples, shorter = self._overlay.copy(), samples
+        samples[: len(shorter)] += shorter
+        self._overlay = samples
+
+    def write(self, samples: np.ndarray) -> None:
+        if len(self._overlay):
+            mixed = len(samples) if len(samples) < len(self._overlay) else len(self._overlay)
+            samples = samples.copy()
+            samples[:mixed] += self._overlay[:mixed]
+            self._overlay = self._overlay[mixed:]
+        pcm = _to_pcm(samples)
+        self.pieces.append(pcm)
+        self.meter.add(samples)
+        self._encode(self.encoder, pcm)
+        self.frames += len(samples)
+
+    def drain(self) -> None:
+        """Let the music still laid over the stream play out."""
+        self.write(np.zeros(len(self._overlay), dtype=np.float32))
+
+    def close(self) -> None:
+        self.encoder.close()
+
+    def reencode(self, gain_db: float, ceiling_db: float) -> LoudnessMeter:
+        """Encode the kept PCM again with one gain, under the limiter; return the new measurement."""
+        meter = LoudnessMeter(self.rate)
+        with open_mp3(self.path, self.rate, self.channels, self.bitrate) as encoder:
+            for pcm in self.pieces:
+                samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
+                samples = limit(samples * np.float32(10 ** (gain_db / 20)), self.rate, ceiling_db - PEAK_MARGIN_DB)
+                meter.add(samples)
+                self._encode(encoder, _to_pcm(samples))
+        return meter
+
+    def _encode(self, encoder: soundfile.SoundFile, pcm: bytes) -> None:
+        # Float frames: libsndfile's MP3 encoder garbles interleaved 16-bit stereo (1.2.2), and floats are
+        # what LAME works in anyway.
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
+        try:
+            encoder.write(samples if self.channels == 1 else np.repeat(samples[:, None], self.channels, axis=1))
+        except (soundfile.LibsndfileError, RuntimeError) as error:
+            raise AudioError(f"encoding the MP3 failed: {error}") from error
+
+
+def _ramp(start: float, end: float, frames: int) -> np.ndarray:
+    return np.linspace(start, end, max(frames, 0), dtype=np.float32)
+
+
+def _db(value: float) -> float:
+    return 10 ** (value / 20)
+
+
+@dataclass
+class MusicBed:
+    """A music file levelled for the episode: the intro plays alone, then ducks under the first segment."""
+
+    samples: np.ndarray
+    rate: int
+    duck: float  # gain under speech
+    lead_in: float  # s
+    tail: float  # s
+    fade: float  # s
+
+    def intro(self, speech_frames: int) -> tuple[np.ndarray, int]:
+        """The bed from the start of the episode, and the frames it plays alone before speech starts."""
+        lead, fade, ramp = (round(x * self.rate) for x in (self.lead_in, self.fade, 0.5))
+        length = min(len(self.samples), lead + speech_frames + fade)
+        envelope = np.concatenate((
+            np.ones(max(lead - ramp, 0), np.float32), _ramp(1, self.duck, min(ramp, lead)),
+            np.full(speech_frames, self.duck, np.float32), _ramp(self.duck, 0, fade),
+        ))[:length]  # fmt: skip
+        return self._ending(self.samples[:length] * envelope, length < lead + speech_frames + fade), min(lead, length)
+
+    def outro(self, speech_frames: int) -> np.ndarray:
+        """The bed from the start of the last segment: ducked under it, then up for its tail, then faded."""
+        rise, tail, fade = (round(x * self.rate) for x in (1.0, self.tail, self.fade))
+        length = min(len(self.samples), speech_frames + tail + fade)
+        envelope = np.concatenate((
+            _ramp(0, self.duck, min(rise, speech_frames)), np.full(max(speech_frames - rise, 0), self.duck, np.float32),
+            _ramp(self.duck, 1, min(rise, tail)), np.ones(max(tail - rise, 0), np.float32), _ramp(1, 0, fade),
+        ))[:length]  # fmt: skip
+        return self._ending(self.samples[:length] * envelope, length < speech_frames + tail + fade)
+
+    def _ending(self, bed: np.ndarray, cut_short: bool) -> np.ndarray:
+        """A file shorter than its part still ends without a click."""
+        if cut_short:
+            frames = min(len(bed), round(0.5 * self.rate))
+            bed[len(bed) - frames :] *= _ramp(1, 0, frames)
+        return bed
+
+
+def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBed | None:
+    """Decode a music file (anything libsndfile reads: WAV, FLAC, OGG, MP3) and level it."""
+    if not path:
+        return None
+    try:
+        samples, file_rate = soundfile.read(path, dtype="float32", always_2d=True)
+    except (OSError, soundfile.LibsndfileError, RuntimeError) as error:
+        raise AudioError(f"cannot read music file {path}: {error}") from None
+    mono = samples.mean(axis=1)
+    if file_rate != rate:
+        mono = resample(mono, file_rate, rate)
+    measured = integrated_loudness(mono, rate)
+    gain = 0.0 if math.isinf(measured) else loudness + config.music.level - measured
+    music = config.music
+    return MusicBed(
+        (mono * np.float32(_db(gain))).astype(np.float32), rate, _db(music.duck), music.lead_in, music.tail, music.fade
     )
 
 
-def _interleave(pcm: bytes, channels: int) -> bytes:
-    return np.repeat(np.frombuffer(pcm, dtype="<i2"), channels).tobytes()
+def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str) -> Episode:
+    """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all."""
+    from .metadata import chapters_for, write_sidecars, write_tags
 
-
-def _first_channel(pcm: bytes, channels: int) -> np.ndarray:
-    return np.frombuffer(pcm, dtype="<i2")[::channels].astype(np.float32) / 32767
+    settings = config.output
+    channels = 2 if settings.stereo else 1
+    clips = iter(clips)
+    first = next(clips, None)
+    if first is None:
+        raise AudioError("nothing to assemble: the script has no segments")
+    rate = settings.sample_rate or first.audio.sample_rate
+    codec_db = codec_gain_db(rate, channels, settings.bitrate)
+    offset = (STEREO_OFFSET_DB if channels == 2 else 0.0) + codec_db
+    level = _Level(settings.loudness - codec_db, settings.true_peak - codec_db, rate, channels == 2)
+    intro = load_music(config.music.intro, rate, settings.loudness - offset, config)
+    outro = load_music(config.music.outro, rate, settings.loudness - offset, config)
+    last = len(script.segments) - 1
+    timeline: list[tuple[float, float]] = []
+    cues: list[Cue] = []
+    with atomic_output(output) as temporary:
+        stream = _Stream(temporary, rate, channels, settings.bitrate)
+        try:
+            for index, clip in enumerate(itertools.chain([first], clips)):
+                pause = round(clip.segment.pause_ms * rate / 1000)
+                speech = prepare_clip(clip, level, config.pauses.fade, pause)
+                if index == 0 and intro is not None:
+                    bed, alone = intro.intro(len(speech))
+                    stream.overlay(bed)
+                    stream.write(np.zeros(alone, dtype=np.float32))
+                if index == last and outro is not None:
+                    stream.overlay(outro.outro(len(speech)))
+                start = stream.seconds
+                stream.write(np.concatenate((speech, np.zeros(pause, dtype=np.float32))))
+                timeline.append((start, start + len(speech) / rate))
+                cues.extend(Cue(cue.text, start + cue.start, start + cue.end) for cue in clip.cues)
+            stream.drain()
+        finally:
+            stream.close()
+        loudness = stream.meter.loudness() + offset
+        if not math.isinf(loudness) and abs(settings.loudness - loudness) > RETRY_ABOVE_LU:
+            loudness = stream.reencode(settings.loudness - loudness, level.ceiling).loudness() + offset
+        episode = Episode(
+            path=output,
+            title=script.title,
+            duration=stream.seconds,
+            engine=engine,
+            segments=len(timeline),
+            timeline=tuple(timeline),
+            loudness=loudness,
+            cues=tuple(cues),
+            chapters=chapters_for(script, timeline, stream.seconds),
+        )
+        write_tags(temporary, script, episode, config)
+        write_sidecars(output, episode)
+    return episode

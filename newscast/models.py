@@ -92,11 +92,30 @@ class Audio:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """A sentence as written and when it is heard, in seconds (from the clip's or the episode's start)."""
+
+    text: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A part of the episode a listener can skip to."""
+
+    title: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
 class Clip:
-    """A segment and the speech synthesised for it."""
+    """A segment and the speech synthesised for it, with each sentence's place in it."""
 
     segment: Segment
     audio: Audio
+    cues: tuple[Cue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,3 +129,5 @@ class Episode:
     segments: int
     timeline: tuple[tuple[float, float], ...] = field(default=())  # (start, end) per segment, s
     loudness: float = float("nan")  # integrated, LUFS
+    cues: tuple[Cue, ...] = ()
+    chapters: tuple[Chapter, ...] = ()

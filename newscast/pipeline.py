@@ -8,15 +8,17 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .articles import read_article
 from .config import Config
-from .episode import default_output_path, write_episode
+from .episode import default_output_path, resample, write_episode
 from .errors import ArticleError
-from .models import Audio, Clip, Episode, Script
+from .models import Audio, Clip, Cue, Episode, Script, Segment
 from .script import build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache, default_cache_dir
-from .speech.text import speakable
+from .speech.text import speakable, split_sentences
 
 
 @dataclass(frozen=True)
@@ -63,16 +65,16 @@ def synthesize(
     config: Config,
     on_progress: ProgressCallback = _ignore,
 ) -> Iterator[Clip]:
-    """Speak every segment, in parallel, yielding clips in script order as soon as each is ready.
+    """Speak every sentence, in parallel, yielding one clip per segment, in script order, as soon as it is ready.
 
-    Clips already in the cache are not spoken again; every clip spoken is cached the moment it is done, so an
-    interrupted build loses only the segments in flight.
+    The sentence is the unit of work: it spreads evenly over the workers, it is what the cache keeps (so an
+    interrupted build loses only the sentences in flight), and its place in the clip times a transcript cue.
     """
     identity = engine.identity()
-    segments = script.segments
-    texts = [speakable(segment.text, config.pronunciations) for segment in segments]
-    total = len(segments)
-    done = 0
+    plans = [
+        [(sentence, speakable(sentence, config.pronunciations)) for sentence in split_sentences(segment.text)]
+        for segment in script.segments
+    ]
 
     def speak(text: str) -> Audio:
         audio = engine.synthesize(text)
@@ -81,24 +83,45 @@ def synthesize(
 
     with ThreadPoolExecutor(max_workers=worker_count(engine, config), thread_name_prefix="speak") as pool:
         pending: dict[str, Future[Audio]] = {}
-        cached: dict[str, Audio] = {}
-        for text in texts:
-            if text in pending or text in cached:
-                continue
-            audio = cache.get(identity, text)
-            if audio is None:
-                pending[text] = pool.submit(speak, text)
-            else:
-                cached[text] = audio
+        ready: dict[str, Audio] = {}
+        for plan in plans:
+            for _, spoken in plan:
+                if spoken in pending or spoken in ready or not spoken.strip():
+                    continue
+                audio = cache.get(identity, spoken)
+                if audio is None:
+                    pending[spoken] = pool.submit(speak, spoken)
+                else:
+                    ready[spoken] = audio
         try:
-            for segment, text in zip(segments, texts, strict=True):
-                audio = cached.get(text) or pending[text].result()
-                done += 1
-                on_progress(Progress("speak", done, total, segment.kind))
-                yield Clip(segment, audio)
+            for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
+                audios = [ready.get(spoken) or pending[spoken].result() for _, spoken in plan if spoken.strip()]
+                written = [sentence for sentence, spoken in plan if spoken.strip()]
+                on_progress(Progress("speak", done, len(plans), segment.kind))
+                yield join_sentences(segment, written, audios, config.speech.sentence_silence)
         finally:
             for future in pending.values():
                 future.cancel()
+
+
+def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[Audio], gap_seconds: float) -> Clip:
+    """One clip of a segment's sentences, ``gap_seconds`` apart, with a cue for each."""
+    if not audios:
+        return Clip(segment, Audio(np.zeros(0, dtype=np.float32), 22_050))
+    rate = audios[0].sample_rate
+    gap = np.zeros(round(gap_seconds * rate), dtype=np.float32)
+    pieces: list[np.ndarray] = []
+    cues: list[Cue] = []
+    position = 0
+    for index, (sentence, audio) in enumerate(zip(sentences, audios, strict=True)):
+        if index:
+            pieces.append(gap)
+            position += len(gap)
+        samples = audio.samples if audio.sample_rate == rate else resample(audio.samples, audio.sample_rate, rate)
+        pieces.append(samples)
+        cues.append(Cue(sentence, position / rate, (position + len(samples)) / rate))
+        position += len(samples)
+    return Clip(segment, Audio(np.concatenate(pieces).astype(np.float32, copy=False), rate), tuple(cues))
 
 
 def build_episode(

@@ -60,19 +60,6 @@ def test_length_scale_slows_the_voice():
     assert slow.duration > normal.duration * 1.25
 
 
-def test_sentence_silence_adds_a_gap_between_sentences():
-    def longest_silence(audio) -> float:
-        quiet = np.concatenate(([False], np.abs(audio.samples) < 1e-4, [False])).astype(int)
-        edges = np.flatnonzero(np.diff(quiet))
-        return float((edges[1::2] - edges[::2]).max(initial=0)) / audio.sample_rate
-
-    text = "The ferry sailed. It was quiet."
-    plain = create_engine("piper", load_config().speech).synthesize(text)
-    spaced = create_engine("piper", load_config(overrides={"speech": {"sentence_silence": 0.6}}).speech)
-    assert longest_silence(plain) < 0.3
-    assert longest_silence(spaced.synthesize(text)) >= 0.6
-
-
 def test_speaker_on_a_single_speaker_voice_is_a_clear_error():
     with pytest.raises(EngineError, match="single speaker"):
         create_engine("piper", load_config(overrides={"speech": {"speaker": "2"}}).speech)

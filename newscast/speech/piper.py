@@ -178,32 +178,22 @@ class PiperEngine:
     def __init__(self, settings: SpeechConfig) -> None:
         self.model_path = voice_model_path(settings.voice)
         self.length_scale = settings.length_scale
-        self.sentence_silence = settings.sentence_silence
         self.voice = load_voice(self.model_path)
         self.speaker = speaker_id(self.voice, settings.speaker)
 
     def identity(self) -> str:
-        return (
-            f"piper:{self.model_path.name}:length_scale={self.length_scale}:speaker={self.speaker}"
-            f":sentence_silence={self.sentence_silence}"
-        )
+        return f"piper:{self.model_path.name}:length_scale={self.length_scale}:speaker={self.speaker}"
 
     def synthesize(self, text: str) -> Audio:
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=self.length_scale, speaker_id=self.speaker)
-        rate = self.voice.config.sample_rate
-        gap = np.zeros(round(self.sentence_silence * rate), dtype=np.float32)
         try:
             chunks = [chunk.audio_float_array for chunk in self.voice.synthesize(text, syn_config=config)]
         except Exception as error:
             raise EngineError(f"Piper failed to speak {text[:40]!r}: {error}") from error
-        if not chunks:
-            return Audio(np.zeros(0, dtype=np.float32), rate)
-        joined = [chunks[0]]
-        for chunk in chunks[1:]:
-            joined.extend((gap, chunk))
-        return Audio(np.concatenate(joined).astype(np.float32, copy=False), rate)
+        samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+        return Audio(samples.astype(np.float32, copy=False), self.voice.config.sample_rate)
 
     @staticmethod
     def list_voices(settings: SpeechConfig) -> tuple[list[VoiceInfo], list[str]]:

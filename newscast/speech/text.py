@@ -302,3 +302,31 @@ def speakable(text: str, pronunciations: Mapping[str, str] | None = None) -> str
     for normaliser in NORMALISERS:
         text = normaliser(text)
     return text
+
+
+# A sentence ends at . ! or ? (closing quotes and brackets may follow) before a space and a capital, digit
+# or opening quote; not after a title, an initial ("J. K."), a month or a dotted initialism ("U.S.").
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_TITLES = (*_ABBREVIATIONS, *_MONTH_ABBREVIATIONS, "St.", "No.", "Mr.", "Mrs.", "Ms.", "Mx.", "Messrs.")
+_NO_BREAK_AFTER = re.compile(
+    r"(?:(?<![\w.])(?:" + "|".join(re.escape(title[:-1]) for title in _TITLES) + r")\."  # Gov. Jan. Mr.
+    r"|(?<![\w.])[A-Z]\."  # an initial: J. K. Rowling
+    r"|(?<![\w.])(?:[A-Za-z]\.){2,})"  # U.S. p.m. D.C.: ambiguous, so kept in one cue
+    r"[\"'”’)\]]*$"
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a paragraph as written: what one transcript cue shows."""
+    sentences: list[str] = []
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text):
+        head = text[start : boundary.start() + len(boundary.group().rstrip())]
+        if _NO_BREAK_AFTER.search(head) and not head.endswith(("!", "?")):
+            continue
+        sentences.append(head.strip())
+        start = boundary.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
