@@ -70,7 +70,9 @@ class LoudnessMeter:
 
     def _add(self, samples: np.ndarray) -> None:
         joined = np.concatenate((self._context, samples))
-        squares = _k_weighted(joined, self.rate)[len(self._context) :] ** 2
+        # A pause holds only the filter's ringing from before it, which fades at clip edges make negligible.
+        silent = not samples.any()
+        squares = np.zeros(len(samples)) if silent else _k_weighted(joined, self.rate)[len(self._context) :] ** 2
         self._context = joined[-int(_PAD_SECONDS * self.rate) :]
         head = min(len(squares), self.step - self._filled)
         self._partial += squares[:head].sum()

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
@@ -153,10 +154,23 @@ def load_voice(model_path: Path, threads: int = 1):
     return _load_session_voice(model_path, threads)
 
 
-def speaker_id(voice, speaker: str) -> int | None:
+def voice_config(model_path: Path):
+    """The voice's JSON config, read without loading the model."""
+    from piper.config import PiperConfig
+
+    config_path = Path(f"{model_path}.json")
+    try:
+        return PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise EngineError(f"Piper voice config missing next to the model: {config_path}") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise EngineError(f"cannot read Piper voice config {config_path}: {error}") from None
+
+
+def speaker_id(config, speaker: str) -> int | None:
     """The config's speaker (a name or a number) -> the voice's speaker id."""
-    speakers = voice.config.speaker_id_map or {}
-    count = voice.config.num_speakers
+    speakers = config.speaker_id_map or {}
+    count = config.num_speakers
     if not speaker:
         return None
     if count <= 1:
@@ -178,8 +192,17 @@ class PiperEngine:
     def __init__(self, settings: SpeechConfig) -> None:
         self.model_path = voice_model_path(settings.voice)
         self.length_scale = settings.length_scale
-        self.voice = load_voice(self.model_path)
-        self.speaker = speaker_id(self.voice, settings.speaker)
+        self.speaker = speaker_id(voice_config(self.model_path), settings.speaker)
+        self._voice = None
+        self._loading = threading.Lock()
+
+    @property
+    def voice(self):
+        """The loaded voice, on first use: a rebuild whose clips are all cached never pays for loading it."""
+        with self._loading:
+            if self._voice is None:
+                self._voice = load_voice(self.model_path)
+            return self._voice
 
     def identity(self) -> str:
         return f"piper:{self.model_path.name}:length_scale={self.length_scale}:speaker={self.speaker}"
