@@ -16,11 +16,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .config import default_config_text, load_config, user_config_path
-from .errors import ArticleError, NewscastError
+from .config import Config, default_config_text, load_config, user_config_path
+from .errors import ArticleError, ConfigError, NewscastError
+from .feed import FeedSettings, read_items, write_feed
 from .metadata import read_info
 from .pipeline import Progress as BuildProgress
-from .pipeline import build_episode, cache_for, script_for
+from .pipeline import build_episode, cache_for, read_source_list, script_for
 from .speech import available_engines, list_voices
 from .speech.cache import NoCache
 from .speech.piper import voice_model_path
@@ -102,7 +103,12 @@ def script(
 @app.command()
 def build(
     ctx: typer.Context,
-    article: Annotated[str, typer.Argument(help="Article file: a plain-text page scrape.")],
+    articles: Annotated[
+        list[str] | None, typer.Argument(help="Article(s): text scrapes, saved HTML, URLs or -. Several: a roundup.")
+    ] = None,
+    from_list: Annotated[
+        Path | None, typer.Option("--from-list", help="A text file of articles, one path or URL a line.")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="MP3 to write [default: audio/<date>-<slug>.mp3].")
     ] = None,
@@ -115,10 +121,18 @@ def build(
         Path | None, typer.Option("--cache-dir", help="Clip cache folder [default: user cache dir].")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise every clip afresh.")] = False,
+    feed: Annotated[
+        bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
+    ] = False,
 ) -> None:
-    """Build one MP3 episode from an article."""
+    """Build one MP3 episode from an article, or a roundup episode from several."""
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
+        sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
+        if not sources:
+            raise ArticleError("no article given: name one or more, or use --from-list FILE")
+        if feed and not config.feed.base_url:
+            raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
         cache = NoCache() if no_cache else cache_for(config, cache_dir)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -139,13 +153,56 @@ def build(
                 elif event.stage == "write":
                     progress.update(task, description="writing MP3")
 
-            episode = build_episode(article, config, output=output, cache=cache, on_progress=report)
+            episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
+        if feed:
+            feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
     stderr.print(
-        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, {episode.engine})",
+        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
+        f"{len(episode.chapters)} chapters, {episode.engine})",
         highlight=False,
         soft_wrap=True,
     )
+    if feed:
+        stderr.print(f"updated [bold]{feed_path}[/]", highlight=False, soft_wrap=True)
+
+
+def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
+    """The [feed] config, with command-line values on top."""
+    values = {
+        "base_url": config.feed.base_url,
+        "title": config.feed.title or config.show.name,
+        "description": config.feed.description,
+        "author": config.feed.author or config.show.name,
+        "image": config.feed.image or config.show.cover,
+        "category": config.feed.category,
+        "explicit": config.feed.explicit,
+        "language": config.feed.language,
+    }
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    return FeedSettings(**values)
+
+
+@app.command("feed")
+def feed_command(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="The folder of episodes (and where feed.xml goes).")],
+    base_url: Annotated[str | None, typer.Option("--base-url", help="Where DIR is served from.")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="The show's title [default: show.name].")] = None,
+    description: Annotated[str | None, typer.Option("--description", help="The show's description.")] = None,
+    image: Annotated[str | None, typer.Option("--image", help="The show's image (PNG or JPEG).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Feed file [default: DIR/feed.xml].")] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Write an RSS podcast feed over the episodes in a folder, newest first."""
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path)
+        settings = feed_settings(config, base_url=base_url, title=title, description=description, image=image)
+        if not settings.base_url:
+            raise ConfigError("the feed needs --base-url (or feed.base_url in the config)")
+        path = write_feed(directory, settings, output)
+    count = len(read_items(directory))
+    stderr.print(f"wrote [bold]{path}[/] ({count} episodes)", highlight=False, soft_wrap=True)
 
 
 @app.command()

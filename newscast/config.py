@@ -31,6 +31,17 @@ class ScriptConfig:
 
 
 @dataclass(frozen=True)
+class RoundupConfig:
+    title: str
+    intro: str
+    first: str
+    transition: str
+    outro: str
+    sting: str
+    order: str
+
+
+@dataclass(frozen=True)
 class PauseConfig:
     segment: int
     highlight: int
@@ -83,6 +94,18 @@ class MusicConfig:
 
 
 @dataclass(frozen=True)
+class FeedConfig:
+    base_url: str
+    title: str
+    description: str
+    author: str
+    image: str
+    category: str
+    explicit: bool
+    language: str
+
+
+@dataclass(frozen=True)
 class CacheConfig:
     directory: str
     max_size_mb: int
@@ -92,10 +115,12 @@ class CacheConfig:
 class Config:
     show: ShowConfig
     script: ScriptConfig
+    roundup: RoundupConfig
     pauses: PauseConfig
     speech: SpeechConfig
     output: OutputConfig
     music: MusicConfig
+    feed: FeedConfig
     cache: CacheConfig
     pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
@@ -104,10 +129,12 @@ class Config:
 _SECTIONS = {
     "show": ShowConfig,
     "script": ScriptConfig,
+    "roundup": RoundupConfig,
     "pauses": PauseConfig,
     "speech": SpeechConfig,
     "output": OutputConfig,
     "music": MusicConfig,
+    "feed": FeedConfig,
     "cache": CacheConfig,
 }
 
@@ -137,7 +164,7 @@ def load_config(path: str | Path | None = None, overrides: dict[str, dict[str, A
     return _build(data, source)
 
 
-FILE_KEYS = (("show", "cover"), ("music", "intro"), ("music", "outro"))
+FILE_KEYS = (("show", "cover"), ("music", "intro"), ("music", "outro"), ("roundup", "sting"), ("feed", "image"))
 
 
 def _with_paths_from(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -267,4 +294,16 @@ def _validate(config: Config) -> None:
             raise ConfigError(
                 f"script.{template_name} ({where}) has a bad field {error}; "
                 "allowed: {headline}, {show}, {date}, {byline}"
+            ) from None
+    roundup = config.roundup
+    if roundup.order not in ("given", "newest"):
+        raise ConfigError(f"roundup.order ({where}) must be given or newest, got {roundup.order!r}")
+    for name in ("title", "intro", "first", "transition", "outro"):
+        template = getattr(roundup, name)
+        try:
+            template.format(show="", date="", headlines="", count="", headline="")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ConfigError(
+                f"roundup.{name} ({where}) has a bad field {error}; "
+                "allowed: {show}, {date}, {headlines}, {count}, {headline}"
             ) from None

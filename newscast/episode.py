@@ -292,6 +292,13 @@ class MusicBed:
         ))[:length]  # fmt: skip
         return self._ending(self.samples[:length] * envelope, length < speech_frames + tail + fade)
 
+    def sting(self) -> np.ndarray:
+        """The whole file at full level, ending in a short fade, then a breath before the next words."""
+        fade = min(len(self.samples), round(0.3 * self.rate))
+        sting = self.samples.copy()
+        sting[len(sting) - fade :] *= _ramp(1, 0, fade)
+        return np.concatenate((sting, np.zeros(round(0.4 * self.rate), np.float32)))
+
     def _ending(self, bed: np.ndarray, cut_short: bool) -> np.ndarray:
         """A file shorter than its part still ends without a click."""
         if cut_short:
@@ -335,8 +342,10 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
     level = _Level(settings.loudness - codec_db, settings.true_peak - codec_db, rate, channels == 2)
     intro = load_music(config.music.intro, rate, settings.loudness - offset, config)
     outro = load_music(config.music.outro, rate, settings.loudness - offset, config)
+    sting = load_music(config.roundup.sting, rate, settings.loudness - offset, config)
     last = len(script.segments) - 1
     timeline: list[tuple[float, float]] = []
+    starts: list[float] = []
     cues: list[Cue] = []
     with atomic_output(output) as temporary:
         stream = _Stream(temporary, rate, channels, settings.bitrate)
@@ -350,6 +359,9 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
                     stream.write(np.zeros(alone, dtype=np.float32))
                 if index == last and outro is not None:
                     stream.overlay(outro.outro(len(speech)))
+                starts.append(stream.seconds)  # where the segment's part begins: a sting belongs to its story
+                if sting is not None and clip.segment.kind == "transition" and clip.segment.story > 1:
+                    stream.write(sting.sting())
                 start = stream.seconds
                 stream.write(np.concatenate((speech, np.zeros(pause, dtype=np.float32))))
                 timeline.append((start, start + len(speech) / rate))
@@ -369,7 +381,7 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
             timeline=tuple(timeline),
             loudness=loudness,
             cues=tuple(cues),
-            chapters=chapters_for(script, timeline, stream.seconds),
+            chapters=chapters_for(script, starts, stream.seconds),
         )
         write_tags(temporary, script, episode, config)
         write_sidecars(output, episode)

@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
+import uuid
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, WXXX, CTOCFlags, ID3NoHeaderError
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TDES,
+    TDRC,
+    TGID,
+    TIT2,
+    TPE1,
+    WXXX,
+    CTOCFlags,
+    ID3NoHeaderError,
+)  # fmt: skip
 from mutagen.mp3 import MP3
 
 from .config import Config
@@ -23,19 +38,26 @@ from .errors import AudioError
 from .models import Chapter, Cue, Episode, Script
 
 # The chapter each kind of segment belongs to; None: the opening, titled with the headline.
-_CHAPTER_OF_KIND = {"intro": None, "headline": None, "byline": None, "date": None, "highlights": "Highlights",
-                    "credits": "Credits", "outro": "Outro"}  # fmt: skip
+_CHAPTER_OF_KIND = {"intro": None, "headline": None, "byline": None, "date": None, "show_intro": None,
+                    "highlights": "Highlights", "credits": "Credits", "outro": "Outro",
+                    "show_outro": "Outro"}  # fmt: skip
 
 
-def chapters_for(script: Script, timeline: list[tuple[float, float]], duration: float) -> tuple[Chapter, ...]:
-    """One chapter per part a listener would skip to: the opening (titled with the headline), the highlights,
-    the story, each of its sections (a subheading starts one), the credits. Each ends where the next begins;
-    the first starts at 0, so music before the first words belongs to it."""
+def chapters_for(script: Script, part_starts: list[float], duration: float) -> tuple[Chapter, ...]:
+    """One chapter per part a listener would skip to. A story: the opening (titled with the headline), the
+    highlights, the story, each of its sections (a subheading starts one), the credits. A roundup: the show's
+    intro, each story (titled with its headline) and the sections inside it, the outro. Each chapter ends where
+    the next begins; the first starts at 0, so music before the first words belongs to it. ``part_starts``:
+    where each segment's part of the audio begins."""
     starts: list[tuple[str, float]] = []
     group = ""
-    for segment, (start, _) in zip(script.segments, timeline, strict=True):
+    for segment, start in zip(script.segments, part_starts, strict=True):
         if segment.kind == "heading":
             title, part = segment.text, "section"
+        elif segment.kind == "transition":
+            title, part = script.stories[segment.story - 1], f"story {segment.story}"
+        elif script.stories and segment.kind not in ("show_intro", "show_outro"):
+            continue  # inside a roundup's story, only its sections are chapters of their own
         elif segment.kind == "body":
             if group in ("story", "section"):
                 continue  # paragraphs go on in the story or in the section their subheading opened
@@ -73,6 +95,11 @@ def cover_art(config: Config) -> tuple[bytes, str]:
     return data, mime
 
 
+def episode_guid(script: Script) -> str:
+    """Stable across rebuilds of the same article (or the same roundup on the same day): the feed's item guid."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"newscast:{script.source or script.title}:{script.date}"))
+
+
 def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> None:
     """ID3v2.3: title, artist, album, date, source, cover, and chapters with a table of contents."""
     tags = ID3()
@@ -86,6 +113,9 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
         tags.add(COMM(encoding=3, lang="eng", desc="source", text=script.source))
         if script.source.startswith(("http://", "https://")):
             tags.add(WXXX(encoding=3, desc="source", url=script.source))
+    if script.description:
+        tags.add(TDES(encoding=3, text=script.description))
+    tags.add(TGID(encoding=3, text=episode_guid(script)))
     image, mime = cover_art(config)
     tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=image))
     ids = [f"chp{number}" for number in range(len(episode.chapters))]
@@ -145,26 +175,18 @@ def sidecar_paths(mp3: Path) -> tuple[Path, Path]:
 
 def write_sidecars(mp3: Path, episode: Episode) -> None:
     transcript, chapters = sidecar_paths(mp3)
-    _write_atomically(transcript, webvtt(episode.cues))
-    _write_atomically(chapters, json.dumps(json_chapters(episode), indent=2, ensure_ascii=False) + "\n")
+    write_atomically(transcript, webvtt(episode.cues))
+    write_atomically(chapters, json.dumps(json_chapters(episode), indent=2, ensure_ascii=False) + "\n")
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, path)
-    except OSError as error:
-        Path(name).unlink(missing_ok=True)
-        raise AudioError(f"cannot write {path}: {error.strerror or error}") from None
+def write_atomically(path: Path, data: str | bytes) -> None:
+    from .episode import atomic_output
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with atomic_output(path) as temporary:
+        if isinstance(data, str):
+            temporary.write_text(data, encoding="utf-8")
+        else:
+            temporary.write_bytes(data)
 
 
 @dataclass

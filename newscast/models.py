@@ -48,11 +48,14 @@ class Segment:
     text: str
     pause_ms: int = 0
     block: str = ""  # for body segments: paragraph or item
+    story: int = 0  # in a roundup, which story it belongs to (1, 2, ...); 0 for the show's own words
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind, "text": self.text, "pause_ms": self.pause_ms}
         if self.block:
             data["block"] = self.block
+        if self.story:
+            data["story"] = self.story
         return data
 
 
@@ -65,15 +68,21 @@ class Script:
     date: str = ""
     byline: str = ""
     source: str = ""
+    description: str = ""  # the highlights or the first paragraph; for a roundup, its headlines
+    stories: tuple[str, ...] = ()  # a roundup's headlines, in the order they are read
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "title": self.title,
             "date": self.date,
             "byline": self.byline,
             "source": self.source,
+            "description": self.description,
             "segments": [segment.to_dict() for segment in self.segments],
         }
+        if self.stories:
+            data["stories"] = list(self.stories)
+        return data
 
     def to_text(self) -> str:
         return "\n\n".join(segment.text for segment in self.segments) + "\n"

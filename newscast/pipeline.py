@@ -15,7 +15,7 @@ from .config import Config
 from .episode import default_output_path, resample, write_episode
 from .errors import ArticleError
 from .models import Audio, Clip, Cue, Episode, Script, Segment
-from .script import build_script
+from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache, default_cache_dir
 from .speech.text import speakable, split_sentences
@@ -124,15 +124,47 @@ def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[
     return Clip(segment, Audio(np.concatenate(pieces).astype(np.float32, copy=False), rate), tuple(cues))
 
 
+def read_source_list(path: str | Path) -> list[str]:
+    """A text file of articles, one path or URL a line; blank lines and ``#`` comments are skipped.
+    Paths are read relative to the list's own folder."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ArticleError(f"no such list file: {path}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ArticleError(f"cannot read list file {path}: {error}") from None
+    sources = []
+    for line in lines:
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        is_url = entry.startswith(("http://", "https://")) or entry == "-"
+        sources.append(entry if is_url or Path(entry).is_absolute() else str(path.parent / entry))
+    if not sources:
+        raise ArticleError(f"the list file {path} names no articles")
+    return sources
+
+
+def episode_script(sources: Sequence[str | Path], config: Config) -> Script:
+    """One article's script, or for several a roundup of them all."""
+    if not sources:
+        raise ArticleError("no article given")
+    if len(sources) == 1:
+        return build_script(read_article(sources[0]), config)
+    return build_roundup([read_article(source) for source in sources], config)
+
+
 def build_episode(
-    source: str | Path,
+    source: str | Path | Sequence[str | Path],
     config: Config,
     output: Path | None = None,
     cache: ClipCache | None = None,
     on_progress: ProgressCallback = _ignore,
 ) -> Episode:
-    """Turn one article into one MP3 episode; return what was written."""
-    (script,) = script_for([source], config)
+    """Turn one article, or several as a roundup, into one MP3 episode; return what was written."""
+    sources = [source] if isinstance(source, str | Path) else list(source)
+    script = episode_script(sources, config)
     name, reason = resolve_engine_name(config.speech)
     engine = create_engine(name, config.speech)
     on_progress(Progress("engine", message=f"{name}: {reason}"))

@@ -63,6 +63,65 @@ def build_script(article: Article, config: Config) -> Script:
         date=article.iso_date,
         byline=article.byline,
         source=article.source,
+        description=describe(article),
+    )
+
+
+def describe(article: Article) -> str:
+    """What a feed shows under the title: the highlights, else the first paragraph."""
+    if article.highlights:
+        return " ".join(text if text.endswith((".", "!", "?")) else f"{text}." for text in article.highlights)
+    return next(iter(article.paragraphs), "")
+
+
+def spoken_list(items: list[str]) -> str:
+    """ "A", "A and B", "A; B; and C": headlines carry commas of their own."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def build_roundup(articles: list[Article], config: Config, today: date | None = None) -> Script:
+    """Several articles as one show: an intro with the headlines ahead, each story after a transition that
+    speaks its headline, then the outro. Stories keep their own highlights, body and credits."""
+    roundup = config.roundup
+    if roundup.order == "newest":
+        articles = sorted(articles, key=lambda article: article.iso_date or "", reverse=True)
+    titles = [article_title(article) for article in articles]
+    day = today or date.today()
+    fields = {
+        "show": config.show.name,
+        "date": f"{day:%A}, {day:%B} {day.day}, {day.year}",
+        "headlines": spoken_list(titles),
+        "count": str(len(articles)),
+    }
+    pause = config.pauses.segment
+    segments: list[Segment] = []
+    intro = roundup.intro.format(**fields).strip()
+    if intro:
+        segments.append(Segment("show_intro", intro, pause))
+    for number, (article, title) in enumerate(zip(articles, titles, strict=True), start=1):
+        template = roundup.first if number == 1 else roundup.transition
+        segments.append(Segment("transition", template.format(headline=title, **fields).strip(), pause, story=number))
+        story = build_script(article, config)
+        segments.extend(
+            Segment(s.kind, s.text, s.pause_ms or pause, s.block, story=number)
+            for s in story.segments
+            if s.kind not in ("headline", "intro", "outro")  # the transition speaks the headline
+        )
+    outro = roundup.outro.format(**fields).strip()
+    if outro:
+        segments.append(Segment("show_outro", outro, 0))
+    else:
+        segments[-1] = Segment(segments[-1].kind, segments[-1].text, 0, segments[-1].block, segments[-1].story)
+    return Script(
+        title=roundup.title.format(**fields).strip() or config.show.name,
+        segments=tuple(segments),
+        date=day.isoformat(),
+        byline=config.show.name,
+        source=" ".join(article.source for article in articles),
+        description="In this episode: " + spoken_list(titles) + ".",
+        stories=tuple(titles),
     )
 
 

@@ -66,7 +66,18 @@ def test_missing_config_file(tmp_path):
 
 def test_default_file_is_valid_toml_listing_every_kind():
     data = tomllib.loads(default_config_text())
-    assert set(data) == {"show", "script", "pauses", "speech", "output", "music", "cache", "pronunciations"}
+    assert set(data) == {
+        "show",
+        "script",
+        "roundup",
+        "pauses",
+        "speech",
+        "output",
+        "music",
+        "feed",
+        "cache",
+        "pronunciations",
+    }
     for kind in SEGMENT_KINDS:
         assert kind in default_config_text()
 
