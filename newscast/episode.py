@@ -9,6 +9,7 @@ correcting gain, from PCM kept as a list of pieces (nothing is ever concatenated
 
 from __future__ import annotations
 
+import glob
 import io
 import itertools
 import math
@@ -61,7 +62,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
         raise AudioError(f"output path {path} is a directory; give a file name such as {path / 'episode.mp3'}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        _remove_abandoned_parts(path)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     except OSError as error:
         raise AudioError(f"cannot write to {path.parent}: {error.strerror or error}") from None
     os.close(handle)
@@ -76,6 +78,24 @@ def atomic_output(path: Path) -> Iterator[Path]:
         raise AudioError(f"cannot write {path}: {error.strerror or error}") from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _remove_abandoned_parts(path: Path) -> None:
+    """Temporary files of builds that were killed (SIGKILL, power loss) before they could clean up."""
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            part.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _compression_level(bitrate: int, frame_rate: int) -> float:

@@ -178,3 +178,11 @@ def test_voices_lists_gtts_languages():
     assert ("en", "English") in {(voice.name, voice.language) for voice in voices}
     assert all(voice.status == "online" for voice in voices)
     assert "co.uk" in notes[0]
+
+
+def test_offline_fails_fast_without_retrying(sleeps):
+    # no `responses` here: the real transport runs, and the test guard makes every host name fail to resolve
+    engine = create_engine("gtts", gtts_settings(retries=4).speech)
+    with pytest.raises(EngineError, match=r"cannot reach Google's speech endpoint .*--engine piper"):
+        engine.synthesize("Hello there.")
+    assert sleeps == []  # no backoff: there is nothing to wait for

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import socket
 import threading
 import time
 
@@ -98,7 +99,13 @@ class GttsEngine:
                 return decode_mp3(b"".join(self._tts(chunk).stream()))
             except gTTSError as error:
                 failure = error
-            problem, retry_after = _diagnose(failure)
+            try:
+                problem, retry_after = _diagnose(failure)
+            except OfflineError:
+                raise EngineError(
+                    f"cannot reach Google's speech endpoint (translate.google.{self.tld} does not resolve: no "
+                    f"network?); {OFFLINE_HINT}"
+                ) from failure
             if problem is None:
                 raise EngineError(f"gTTS failed: {failure}; {OFFLINE_HINT}") from failure
             if attempt == self.retries:
@@ -131,8 +138,29 @@ def _diagnose(error: Exception) -> tuple[str | None, float | None]:
     if isinstance(cause, requests.Timeout):
         return "no answer within the timeout", None
     if isinstance(cause, requests.ConnectionError):
+        if _cannot_resolve(cause):
+            raise OfflineError from None
         return "the connection failed or was reset", None
     return None, None
+
+
+class OfflineError(Exception):
+    """Google's host name does not resolve: no network, so retrying would only make the user wait."""
+
+
+def _cannot_resolve(error: BaseException) -> bool:
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
+            return True
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+    return False
 
 
 def _retry_after(response: requests.Response) -> float | None:
