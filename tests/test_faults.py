@@ -135,12 +135,17 @@ def test_output_under_a_file_is_a_clean_error(tmp_path):
     assert "cannot write to" in result.stderr and "Traceback" not in result.output
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
-def test_output_folder_that_is_not_writable(tmp_path):
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o555)
-    result = CliRunner().invoke(app, ["build", str(EXAMPLE_ARTICLE), "-e", "tone", "-o", str(locked / "x.mp3")])
-    assert result.exit_code == 1 and "cannot write to" in result.stderr
+def test_output_folder_that_is_not_writable(tmp_path, monkeypatch):
+    import tempfile
+
+    def refused(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)  # what a read-only folder answers (root ignores chmod)
+    result = CliRunner().invoke(app, ["build", str(EXAMPLE_ARTICLE), "-e", "tone", "-o", str(tmp_path / "x.mp3")])
+    assert result.exit_code == 1
+    assert f"cannot write to {tmp_path}: Permission denied" in " ".join(result.stderr.split())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_disk_full_while_encoding_leaves_nothing(tmp_path, tone_config, monkeypatch):
