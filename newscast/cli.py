@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
@@ -203,6 +204,61 @@ def feed_command(
         path = write_feed(directory, settings, output)
     count = len(read_items(directory))
     stderr.print(f"wrote [bold]{path}[/] ({count} episodes)", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def batch(
+    ctx: typer.Context,
+    articles: Annotated[list[str] | None, typer.Argument(help="Articles: paths or URLs.")] = None,
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the episodes go.")] = Path("audio"),
+    from_list: Annotated[
+        Path | None, typer.Option("--from-list", help="A text file of articles, one path or URL a line.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="A Dask scheduler (tcp://host:8786) [default: a local cluster].")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="Local worker processes [default: the cores].")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Build again episodes that already exist.")] = False,
+    feed: Annotated[bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder.")] = False,
+    config_path: ConfigOption = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Clip cache folder, shared by every worker.")
+    ] = None,
+) -> None:
+    """Build one episode per article, in parallel on Dask (pip install 'newscast[dask]')."""
+    from .batch import FAILED, run_batch
+
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path)
+        sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
+        if not sources:
+            raise ArticleError("no article given: name one or more, or use --from-list FILE")
+        if workers < 0:
+            raise ConfigError(f"--workers must be 1 or more, got {workers}")
+        if feed and not config.feed.base_url:
+            raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
+        with Progress(
+            TextColumn("[bold]articles"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=stderr, transient=True,
+        ) as progress:  # fmt: skip
+            task = progress.add_task("articles", total=len(sources))
+            results = run_batch(
+                sources, out_dir, config, scheduler=scheduler or "", workers=workers, force=force,
+                cache_dir=cache_dir, on_result=lambda result: progress.advance(task),
+            )  # fmt: skip
+        if feed:
+            write_feed(out_dir, feed_settings(config))
+    table = Table(title=f"{len(results)} articles -> {out_dir}", title_justify="left")
+    for column in ("article", "duration", "seconds", "status"):
+        table.add_column(column, justify="right" if column in ("duration", "seconds") else "left")
+    for result in results:
+        minutes, seconds = divmod(round(result.duration), 60)
+        status = result.status if result.status != FAILED else f"[red]failed[/]: {result.reason}"
+        table.add_row(result.title or result.source, f"{minutes}:{seconds:02d}" if result.duration else "",
+                      f"{result.seconds:.1f}", status)  # fmt: skip
+    stderr.print(table)
+    if any(result.status == FAILED for result in results):
+        raise typer.Exit(1)
 
 
 @app.command()

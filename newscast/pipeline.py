@@ -164,7 +164,17 @@ def build_episode(
 ) -> Episode:
     """Turn one article, or several as a roundup, into one MP3 episode; return what was written."""
     sources = [source] if isinstance(source, str | Path) else list(source)
-    script = episode_script(sources, config)
+    return speak_script(episode_script(sources, config), config, output, cache, on_progress)
+
+
+def speak_script(
+    script: Script,
+    config: Config,
+    output: Path | None = None,
+    cache: ClipCache | None = None,
+    on_progress: ProgressCallback = _ignore,
+) -> Episode:
+    """Speak a script and write its episode (to ``audio/<date>-<slug>.mp3`` unless told otherwise)."""
     name, reason = resolve_engine_name(config.speech)
     engine = create_engine(name, config.speech)
     on_progress(Progress("engine", message=f"{name}: {reason}"))

@@ -8,6 +8,8 @@ piper   cold `newscast build --engine piper` (fresh cache, new process) against 
 gtts    the real gTTS request code against a local fake endpoint answering after 300 ms: the example article
         with requests in flight at once against one at a time.
 memory  peak memory of assembling a one-hour episode, against the size of its 16-bit PCM.
+batch   `newscast batch` on Dask (local cluster, 1 and 2 worker processes) against a plain loop of builds in
+        one process, on the same four articles with the Piper voice, each run with an empty clip cache.
 """
 
 from __future__ import annotations
@@ -171,18 +173,59 @@ def bench_memory() -> None:
     )
 
 
+BATCH_ARTICLES = [
+    EXAMPLE,
+    ROOT / "tests" / "data" / "flattened-orchard.txt",
+    ROOT / "tests" / "data" / "wrapped-wire.txt",
+    ROOT / "tests" / "data" / "quarry-lake.html",
+]
+
+
+def bench_batch() -> None:
+    from newscast import build_episode, load_config
+    from newscast.batch import run_batch
+    from newscast.pipeline import cache_for
+
+    config = load_config(overrides={"speech": {"engine": "piper"}})
+    sources = [str(path) for path in BATCH_ARTICLES]
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        start = time.perf_counter()
+        for index, source in enumerate(sources):
+            cache = cache_for(config, work / "loop-cache")
+            build_episode(source, config, output=work / "loop" / f"{index}.mp3", cache=cache)
+        loop = time.perf_counter() - start
+        timings = {}
+        for workers in (1, 2):
+            start = time.perf_counter()
+            results = run_batch(sources, work / f"dask{workers}", config, workers=workers,
+                                cache_dir=work / f"cache{workers}")  # fmt: skip
+            timings[workers] = time.perf_counter() - start
+            assert all(result.status == "built" for result in results), results
+    count = len(sources)
+    print(f"batch  {count} articles, Piper, empty cache each run; cores: {os.cpu_count()}")
+    print(f"batch  plain loop in one process (baseline)  {loop:6.1f} s   {count * 60 / loop:5.1f} articles/min")
+    for workers, seconds in timings.items():
+        print(
+            f"batch  dask, {workers} worker process{'es' if workers > 1 else '  '}         {seconds:6.1f} s   "
+            f"{count * 60 / seconds:5.1f} articles/min   ratio {seconds / loop:.2f} (cluster start included)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sections", nargs="*", choices=["piper", "gtts", "memory", []], default=[])
+    parser.add_argument("sections", nargs="*", choices=["piper", "gtts", "memory", "batch", []], default=[])
     parser.add_argument("--runs", type=int, default=3, help="runs per timing; the median is printed")
     args = parser.parse_args()
-    sections = args.sections or ["piper", "gtts", "memory"]
+    sections = args.sections or ["piper", "gtts", "memory", "batch"]
     if "piper" in sections:
         bench_piper(args.runs)
     if "gtts" in sections:
         bench_gtts()
     if "memory" in sections:
         bench_memory()
+    if "batch" in sections:
+        bench_batch()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 import zlib
 from pathlib import Path
 
@@ -49,7 +50,18 @@ def tone_for(text: str) -> Audio:
     return Audio(samples.astype(np.float32), TONE_RATE)
 
 
+class SlowToneEngine(ToneEngine):
+    """The tone engine at 30 ms a sentence: slow enough to stop a build (or a worker) part way through."""
+
+    name = "slowtone"
+
+    def synthesize(self, text: str) -> Audio:
+        time.sleep(0.03)
+        return super().synthesize(text)
+
+
 register_engine("tone", ToneEngine)
+register_engine("slowtone", SlowToneEngine)
 
 _real_getaddrinfo = socket.getaddrinfo
 
