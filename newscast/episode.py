@@ -213,8 +213,9 @@ class _Stream:
     Music laid over the stream (``overlay``) is mixed into whatever is written next.
     """
 
-    def __init__(self, path: Path, rate: int, channels: int, bitrate: int) -> None:
+    def __init__(self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float) -> None:
         self.path, self.rate, self.channels, self.bitrate = path, rate, channels, bitrate
+        self.ceiling_db = ceiling_db
         self.encoder = open_mp3(path, rate, channels, bitrate)
         self.meter = LoudnessMeter(rate)
         self.pieces: list[bytes] = []
@@ -235,10 +236,11 @@ class _Stream:
 
     def write(self, samples: np.ndarray) -> None:
         if len(self._overlay):
-            mixed = len(samples) if len(samples) < len(self._overlay) else len(self._overlay)
+            mixed = min(len(samples), len(self._overlay))
             samples = samples.copy()
             samples[:mixed] += self._overlay[:mixed]
             self._overlay = self._overlay[mixed:]
+        samples = limit(samples, self.rate, self.ceiling_db - PEAK_MARGIN_DB)  # music, and music under speech
         pcm = _to_pcm(samples)
         self.pieces.append(pcm)
         self.meter.add(samples)
@@ -368,7 +370,7 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
     starts: list[float] = []
     cues: list[Cue] = []
     with atomic_output(output) as temporary:
-        stream = _Stream(temporary, rate, channels, settings.bitrate)
+        stream = _Stream(temporary, rate, channels, settings.bitrate, level.ceiling)
         try:
             for index, clip in enumerate(itertools.chain([first], clips)):
                 pause = round(clip.segment.pause_ms * rate / 1000)

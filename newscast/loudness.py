@@ -118,8 +118,11 @@ def gated_loudness(powers: np.ndarray) -> float:
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness of mono ``samples`` in LUFS; -inf for silence or audio under one block."""
-    return gated_loudness(block_powers(samples, rate))
+    """Integrated loudness in LUFS of mono ``samples``, or of (frames, channels) with BS.1770's channel sum
+    (left, right and centre weigh 1); -inf for silence or audio under one block."""
+    if samples.ndim == 1:
+        return gated_loudness(block_powers(samples, rate))
+    return gated_loudness(sum(block_powers(samples[:, channel], rate) for channel in range(samples.shape[1])))
 
 
 _PEAK_CHUNK = 1 << 15

@@ -230,7 +230,7 @@ def read_info(path: Path) -> EpisodeInfo:
     except (soundfile.LibsndfileError, RuntimeError, OSError) as error:
         raise AudioError(f"cannot decode {path}: {error}") from None
     channels = samples.shape[1]
-    loudness = integrated_loudness(samples[:, 0], rate) + (10 * math.log10(channels) if channels == 2 else 0.0)
+    loudness = integrated_loudness(samples, rate)
     info = EpisodeInfo(
         path=str(path),
         duration=len(samples) / rate,

@@ -59,3 +59,12 @@ def test_limiter_holds_the_ceiling_and_leaves_quiet_audio_alone():
     assert np.abs(limited).max() <= 10 ** (-3 / 20) + 1e-6
     quiet = samples * 0.01
     assert np.array_equal(limit(quiet, rate, -3.0), quiet)
+
+
+def test_stereo_sums_its_channels_like_pyloudnorm():
+    rate = 48_000
+    stereo = np.stack((speech_like(rate, 8, seed=1), speech_like(rate, 8, seed=2)), axis=1)
+    reference = pyloudnorm.Meter(rate).integrated_loudness(stereo.astype(np.float64))
+    assert integrated_loudness(stereo, rate) == pytest.approx(reference, abs=0.1)
+    both = np.stack((stereo[:, 0], stereo[:, 0]), axis=1)
+    assert integrated_loudness(both, rate) - integrated_loudness(stereo[:, 0], rate) == pytest.approx(3.01, abs=0.01)

@@ -58,7 +58,7 @@ class ClipCache:
             with os.fdopen(handle, "wb") as file:
                 soundfile.write(file, audio.samples, audio.sample_rate, format="WAV", subtype="FLOAT")
             os.replace(temporary, path)
-        except (OSError, soundfile.LibsndfileError):
+        except (OSError, RuntimeError):  # LibsndfileError is a RuntimeError
             # A cache that cannot be written only costs speed; the build goes on.
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
