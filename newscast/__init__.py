@@ -2,10 +2,10 @@
 
 from .articles import read_article, read_text
 from .config import Config, load_config
-from .errors import ArticleError, AudioError, ConfigError, EngineError, NewscastError
-from .models import Article, Block, Clip, Episode, Script, Segment
+from .errors import ArticleError, AudioError, ClusterError, ConfigError, EngineError, NewscastError
+from .models import Article, Block, Chapter, Clip, Cue, Episode, Script, Segment
 from .pipeline import Progress, build_episode
-from .script import build_script
+from .script import build_roundup, build_script
 from .speech import Engine, register_engine
 
 __version__ = "0.1.0"
@@ -15,9 +15,12 @@ __all__ = [
     "ArticleError",
     "AudioError",
     "Block",
+    "Chapter",
     "Clip",
+    "ClusterError",
     "Config",
     "ConfigError",
+    "Cue",
     "Engine",
     "EngineError",
     "Episode",
@@ -26,6 +29,7 @@ __all__ = [
     "Script",
     "Segment",
     "build_episode",
+    "build_roundup",
     "build_script",
     "load_config",
     "read_article",

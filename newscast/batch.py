@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import Config
 from .episode import slugify
-from .errors import ConfigError, NewscastError
+from .errors import ClusterError, ConfigError, NewscastError
 from .models import Script
 from .pipeline import cache_for, episode_script, speak_script
 from .speech import resolve_engine_name
@@ -88,7 +88,7 @@ def _client(scheduler: str, workers: int):
         try:
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as error:
-            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     cluster = LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
     )
@@ -120,9 +120,10 @@ def run_batch(
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, workers=threads))
     out_dir.mkdir(parents=True, exist_ok=True)
     names = plan_names(sources, config)
-    owned = None
-    if client is None:
-        client, owned = _client(scheduler, workers)
+    cluster = None
+    made_client = client is None
+    if made_client:
+        client, cluster = _client(scheduler, workers)
     try:
         from dask.distributed import as_completed
 
@@ -143,7 +144,8 @@ def run_batch(
             results[index] = result
             on_result(result)
     finally:
-        if owned is not None:
+        if made_client:
             client.close()
-            owned.close()
+        if cluster is not None:
+            cluster.close()
     return [result for result in results if result is not None]

@@ -31,3 +31,9 @@ class AudioError(NewscastError):
     """Assembling, encoding or writing the episode failed."""
 
     exit_code = 1
+
+
+class ClusterError(NewscastError):
+    """The Dask cluster a batch runs on cannot be reached."""
+
+    exit_code = 1
