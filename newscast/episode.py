@@ -9,17 +9,13 @@ correcting gain, from PCM kept as a list of pieces (nothing is ever concatenated
 
 from __future__ import annotations
 
-import glob
 import io
 import itertools
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -30,7 +26,9 @@ import soundfile
 
 from .config import Config
 from .errors import AudioError
+from .files import atomic_output
 from .loudness import LoudnessMeter, integrated_loudness, limit
+from .metadata import chapters_for, write_sidecars, write_tags
 from .models import Clip, Cue, Episode, Script
 
 with warnings.catch_warnings():
@@ -53,49 +51,6 @@ def default_output_path(script: Script, config: Config) -> Path:
     """``audio/<date>-<slug>.mp3``: the article's date, else today's."""
     day = script.date or date.today().isoformat()
     return Path(config.output.directory) / f"{day}-{slugify(script.title)}.mp3"
-
-
-@contextmanager
-def atomic_output(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place only if the block succeeds."""
-    if path.is_dir():
-        raise AudioError(f"output path {path} is a directory; give a file name such as {path / 'episode.mp3'}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned_parts(path)
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
-    except OSError as error:
-        raise AudioError(f"cannot write to {path.parent}: {error.strerror or error}") from None
-    os.close(handle)
-    temporary = Path(name)
-    umask = os.umask(0)
-    os.umask(umask)
-    temporary.chmod(0o666 & ~umask)  # mkstemp makes 0600; the episode should be as readable as any new file
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    except OSError as error:
-        raise AudioError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _remove_abandoned_parts(path: Path) -> None:
-    """Temporary files of builds that were killed (SIGKILL, power loss) before they could clean up."""
-    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
-        pid = part.name[len(path.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            part.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True
 
 
 def _compression_level(bitrate: int, frame_rate: int) -> float:
@@ -350,8 +305,6 @@ def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBe
 
 def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str) -> Episode:
     """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all."""
-    from .metadata import chapters_for, write_sidecars, write_tags
-
     settings = config.output
     channels = 2 if settings.stereo else 1
     clips = iter(clips)

@@ -20,7 +20,8 @@ from mutagen.id3 import ID3NoHeaderError
 from mutagen.mp3 import MP3
 
 from .errors import ArticleError, AudioError, ConfigError
-from .metadata import default_cover, sidecar_paths, write_atomically
+from .files import write_atomically
+from .metadata import default_cover, sidecar_paths
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

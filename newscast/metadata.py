@@ -35,6 +35,7 @@ from mutagen.mp3 import MP3
 
 from .config import Config
 from .errors import AudioError
+from .files import write_atomically
 from .models import Chapter, Cue, Episode, Script
 
 # The chapter each kind of segment belongs to; None: the opening, titled with the headline.
@@ -177,16 +178,6 @@ def write_sidecars(mp3: Path, episode: Episode) -> None:
     transcript, chapters = sidecar_paths(mp3)
     write_atomically(transcript, webvtt(episode.cues))
     write_atomically(chapters, json.dumps(json_chapters(episode), indent=2, ensure_ascii=False) + "\n")
-
-
-def write_atomically(path: Path, data: str | bytes) -> None:
-    from .episode import atomic_output
-
-    with atomic_output(path) as temporary:
-        if isinstance(data, str):
-            temporary.write_text(data, encoding="utf-8")
-        else:
-            temporary.write_bytes(data)
 
 
 @dataclass
