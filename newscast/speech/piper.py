@@ -123,12 +123,8 @@ def downloadable_voices(timeout: float = 10.0) -> dict[str, str]:
 
 def _load_session_voice(model_path: Path, threads: int):
     from piper import PiperVoice
-    from piper.config import PiperConfig
     from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
-    config_path = Path(f"{model_path}.json")
-    if not config_path.is_file():
-        raise EngineError(f"Piper voice config missing next to the model: {config_path}")
     try:
         import onnxruntime
 
@@ -138,9 +134,9 @@ def _load_session_voice(model_path: Path, threads: int):
         session = onnxruntime.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
-        config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
     except Exception as error:
         raise EngineError(f"cannot load Piper voice {model_path.name}: {error}") from error
+    config = voice_config(model_path)
     return PiperVoice(config=config, session=session, espeak_data_dir=ESPEAK_DATA_DIR, download_dir=model_path.parent)
 
 
