@@ -101,6 +101,19 @@ def script(
         typer.echo("\n".join(item.to_text() for item in scripts), nl=False)
 
 
+def _sources(articles: list[str] | None, from_list: Path | None) -> list[str]:
+    """The articles named on the command line, then those in the --from-list file."""
+    sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
+    if not sources:
+        raise ArticleError("no article given: name one or more, or use --from-list FILE")
+    return sources
+
+
+def _check_feed(feed: bool, config: Config) -> None:
+    if feed and not config.feed.base_url:
+        raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
+
+
 @app.command()
 def build(
     ctx: typer.Context,
@@ -129,11 +142,8 @@ def build(
     """Build one MP3 episode from an article, or a roundup episode from several."""
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
-        sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
-        if not sources:
-            raise ArticleError("no article given: name one or more, or use --from-list FILE")
-        if feed and not config.feed.base_url:
-            raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
+        sources = _sources(articles, from_list)
+        _check_feed(feed, config)
         cache = NoCache() if no_cache else cache_for(config, cache_dir)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -230,13 +240,10 @@ def batch(
 
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
-        sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
-        if not sources:
-            raise ArticleError("no article given: name one or more, or use --from-list FILE")
+        sources = _sources(articles, from_list)
         if workers < 0:
             raise ConfigError(f"--workers must be 1 or more, got {workers}")
-        if feed and not config.feed.base_url:
-            raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
+        _check_feed(feed, config)
         with Progress(
             TextColumn("[bold]articles"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=stderr, transient=True,
