@@ -1,8 +1,9 @@
 """One episode per article, for many articles, on Dask: a local cluster of processes or an existing one.
 
-Each article is one task. Tasks are idempotent (the clip cache and atomic writes), so Dask can simply run a
-lost worker's tasks again, and an episode already in the output folder is not built twice unless forced.
-A failing article is reported, not raised: the batch goes on.
+Articles are read once, on the client, which settles their output names; each is then one task. Tasks are
+idempotent (the clip cache and atomic writes), so Dask can simply run a lost worker's tasks again, and an
+episode already in the output folder is not built twice unless forced. A failing article is reported, not
+raised: the batch goes on.
 """
 
 from __future__ import annotations
@@ -47,29 +48,34 @@ def episode_name(script: Script, source: str, taken: dict[str, str] | None = Non
     return name + ".mp3"
 
 
-def plan_names(sources: Sequence[str], config: Config) -> dict[str, str | None]:
-    """Each source's output name, read on the client so collisions are settled before any work is sent out.
-    A source that cannot be read gets None; its task reports why."""
+def read_articles(sources: Sequence[str], config: Config) -> tuple[dict[str, tuple[Script, str]], dict[str, str]]:
+    """Read every article once, on the client, so output names are settled before any work is sent out:
+    (source -> its script and episode name, source -> why it could not be read)."""
     taken: dict[str, str] = {}
-    names: dict[str, str | None] = {}
+    planned: dict[str, tuple[Script, str]] = {}
+    unreadable: dict[str, str] = {}
     for source in sources:
         try:
-            names[source] = episode_name(episode_script([source], config), source, taken)
-        except NewscastError:
-            names[source] = None
-    return names
+            script = episode_script([source], config)
+        except NewscastError as error:
+            unreadable[source] = str(error)
+            continue
+        except Exception as error:  # a bug in one article must not sink the batch; the summary shows it
+            unreadable[source] = repr(error)
+            continue
+        planned[source] = (script, episode_name(script, source, taken))
+    return planned, unreadable
 
 
 def build_article(
-    source: str, name: str | None, out_dir: str, config: Config, force: bool, cache_dir: str = ""
+    source: str, script: Script, name: str, out_dir: str, config: Config, force: bool, cache_dir: str = ""
 ) -> ArticleResult:
-    """The task: one article -> one episode in ``out_dir``. Never raises for a bad article."""
+    """The task: one article's script -> one episode in ``out_dir``. Never raises for a bad article."""
     started = time.perf_counter()
+    output = Path(out_dir) / name
+    if output.exists() and not force:
+        return ArticleResult(source, SKIPPED, str(output), script.title, seconds=time.perf_counter() - started)
     try:
-        script = episode_script([source], config)
-        output = Path(out_dir) / (name or episode_name(script, source))
-        if output.exists() and not force:
-            return ArticleResult(source, SKIPPED, str(output), script.title, seconds=time.perf_counter() - started)
         cache = cache_for(config, Path(cache_dir) if cache_dir else None)
         episode = speak_script(script, config, output=output, cache=cache)
     except NewscastError as error:
@@ -119,7 +125,7 @@ def run_batch(
         threads = max(1, (os.cpu_count() or 1) // workers)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, workers=threads))
     out_dir.mkdir(parents=True, exist_ok=True)
-    names = plan_names(sources, config)
+    planned, unreadable = read_articles(sources, config)
     cluster = None
     made_client = client is None
     if made_client:
@@ -127,14 +133,18 @@ def run_batch(
     try:
         from dask.distributed import as_completed
 
-        futures = {
-            client.submit(
-                build_article, source, names[source], str(out_dir), config, force, str(cache_dir or ""),
-                key=f"newscast-{index}-{hashlib.sha256(source.encode()).hexdigest()[:12]}", pure=False,
-            ): index
-            for index, source in enumerate(sources)
-        }  # fmt: skip
         results: list[ArticleResult | None] = [None] * len(sources)
+        futures = {}
+        for index, source in enumerate(sources):
+            if source in unreadable:
+                results[index] = ArticleResult(source, FAILED, reason=unreadable[source])
+                on_result(results[index])
+                continue
+            script, name = planned[source]
+            futures[client.submit(
+                build_article, source, script, name, str(out_dir), config, force, str(cache_dir or ""),
+                key=f"newscast-{index}-{hashlib.sha256(source.encode()).hexdigest()[:12]}", pure=False,
+            )] = index  # fmt: skip
         for future in as_completed(futures):
             index = futures[future]
             try:
