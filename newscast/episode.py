@@ -103,7 +103,6 @@ class _Level:
     rate: int
     stereo: bool
     fallback_db: float = 0.0
-    limited: bool = False
 
     def apply(self, samples: np.ndarray, pause_frames: int = 0) -> np.ndarray:
         """Level a clip; the pause after it counts in the measurement, as it will in the episode's."""
@@ -113,20 +112,16 @@ class _Level:
             return self._limited(samples, self.fallback_db)
         gain = self.target - offset - loudness
         levelled = self._limited(samples, gain)
-        if self.limited:
-            # Limiting took a little loudness away (about its share of the energy); one more step gets it back.
-            loss = 10 * math.log10(self._energy(samples, gain) / self._energy(levelled, 0))
-            if loss > 0.1:
-                gain += loss
-                levelled = self._limited(samples, gain)
+        # Limiting took a little loudness away (about its share of the energy); one more step gets it back.
+        loss = 10 * math.log10(self._energy(samples, gain) / self._energy(levelled, 0))
+        if loss > 0.1:
+            gain += loss
+            levelled = self._limited(samples, gain)
         self.fallback_db = gain
         return levelled
 
     def _limited(self, samples: np.ndarray, gain_db: float) -> np.ndarray:
-        scaled = samples * np.float32(10 ** (gain_db / 20))
-        levelled = limit(scaled, self.rate, self.ceiling - PEAK_MARGIN_DB)
-        self.limited = levelled is not scaled
-        return levelled
+        return limit(samples * np.float32(10 ** (gain_db / 20)), self.rate, self.ceiling - PEAK_MARGIN_DB)
 
     @staticmethod
     def _energy(samples: np.ndarray, gain_db: float) -> float:
