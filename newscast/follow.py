@@ -400,7 +400,7 @@ class _Run:
         seen: set[str] = set()
         for source in dict.fromkeys(feeds):
             self.check_feed(source, seen)
-        items = self.due()
+        items = self.due(set(feeds))
         if items:
             self.build(items)
         self.trim()
@@ -442,10 +442,11 @@ class _Run:
     def _too_old(self, item: NewsItem) -> bool:
         return bool(self.options.since and item.published and item.published[:10] < self.options.since.isoformat())
 
-    def due(self) -> list[NewsItem]:
-        """What this run builds: the queue (new items and earlier failures), newest first, up to the limit."""
+    def due(self, feeds: set[str]) -> list[NewsItem]:
+        """What this run builds: the queue of these feeds (new items and earlier failures), newest first, up to
+        the limit."""
         queued = [NewsItem.from_dict(entry["item"]) for entry in self.state.pending.values()]
-        queued = [item for item in queued if not self._too_old(item)]
+        queued = [item for item in queued if item.feed in feeds and not self._too_old(item)]
         # newest first (a stable sort keeps feed order among equals); undated items after the dated ones
         dated = sorted((item for item in queued if item.published), key=lambda item: item.published, reverse=True)
         queued = dated + [item for item in queued if not item.published]
@@ -456,6 +457,10 @@ class _Run:
         return queued
 
     def build(self, items: list[NewsItem]) -> None:
+        """Read the items' articles, then build them: oldest first, one episode each, or one roundup (whose
+        stories are in the order ``roundup.order`` says, newest first when it is ``given``)."""
+        if not self.options.roundup:
+            items = items[::-1]
         articles: list[tuple[NewsItem, Article, str]] = []
         for item in items:
             try:
@@ -490,14 +495,10 @@ class _Run:
 
         options = self.options
         if options.scheduler or options.client is not None:
+            # a cluster that cannot be had raises: the items stay queued for the next run, no attempt counted
             config = batch_config(self.config, options.scheduler, options.workers, options.client)
-            try:
-                run_scripts(named, self.out_dir, config, options.scheduler, options.workers, True, options.cache_dir,
-                            options.client, record)  # fmt: skip
-            except NewscastError as error:  # the cluster cannot be had: every item waits for the next run
-                for _, covered in jobs:
-                    for item, _ in covered:
-                        self.failed(item, str(error))
+            run_scripts(named, self.out_dir, config, options.scheduler, options.workers, True, options.cache_dir,
+                        options.client, record)  # fmt: skip
             return
         for source, script, name in named:
             cache_dir = str(options.cache_dir or "")
@@ -523,7 +524,11 @@ class _Run:
             return
         name = Path(result.output).name
         now = _now()
-        self.state.episodes[name] = {"built": now, "title": result.title, "items": [item.key for item, _ in covered]}
+        sequence = max((int(entry.get("sequence", 0)) for entry in self.state.episodes.values()), default=0) + 1
+        self.state.episodes[name] = {
+            "built": now, "sequence": sequence, "date": name[:10], "title": result.title,
+            "items": [item.key for item, _ in covered],
+        }  # fmt: skip
         for item, _ in covered:
             self.state.built[item.key] = {
                 "episode": name, "title": item.title, "link": item.link, "feed": item.feed, "built": now,
@@ -550,11 +555,17 @@ class _Run:
                              given_up=given_up))  # fmt: skip
 
     def trim(self) -> None:
-        """Keep the newest ``keep`` episodes this state recorded; remove the older ones and their sidecars."""
+        """Keep the newest ``keep`` episodes this state recorded (by their date, then the order they were built);
+        remove the older ones and their sidecars."""
         keep = self.options.keep
         if not keep or len(self.state.episodes) <= keep:
             return
-        ordered = sorted(self.state.episodes.items(), key=lambda pair: (pair[1].get("built", ""), pair[0]))
+
+        def age(pair: tuple[str, dict[str, Any]]) -> tuple[str, int, str]:
+            name, entry = pair
+            return str(entry.get("date", "")), int(entry.get("sequence", 0)), name
+
+        ordered = sorted(self.state.episodes.items(), key=age)
         for name, _ in ordered[: len(ordered) - keep]:
             mp3 = self.out_dir / name
             if mp3.name != name or mp3.parent != self.out_dir:  # a state file edited to point elsewhere

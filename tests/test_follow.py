@@ -214,7 +214,7 @@ def test_three_new_items_give_three_episodes_a_rerun_none_and_a_new_item_one(htt
         "2026-11-21-valley-line-adds-a-late-train-on-saturdays.mp3",
         "2026-11-20-library-lends-seeds-as-well-as-books.mp3",
     }
-    assert first.items[0].title == STORIES["robot-boat"][0]  # newest first
+    assert first.items[0].title == STORIES["seeds"][0]  # built oldest first, so the show is in order
     for item in first.items:
         assert item.source == "page"
         assert item.link == httpserver.url_for(f"/news/{item.key.removeprefix('ledger-')}.html")  # relative link
@@ -407,7 +407,7 @@ def test_a_killed_run_resumes_with_the_items_it_had_not_built(httpserver, tmp_pa
     assert len(list(out.glob("*.mp3"))) == 1
     resumed = follow([feed.url], out, config, options)
     assert resumed.feeds[0].status == "unchanged"  # the feed has nothing new, yet two items were never built
-    assert sorted(item.title for item in resumed.items) == sorted(STORIES[s][0] for s in ("seeds", "late-train"))
+    assert [item.title for item in resumed.items] == [STORIES[s][0] for s in ("late-train", "robot-boat")]
     assert len(list(out.glob("*.mp3"))) == 3
 
 
@@ -419,7 +419,7 @@ def test_limit_since_and_force(httpserver, tmp_path, config, options):
     since = FollowOptions(delay=0, since=date(2026, 11, 21), limit=2)
 
     first = follow([feed.url], out, config, since)
-    assert [item.title for item in first.items] == [STORIES["bakery"][0], STORIES["robot-boat"][0]]
+    assert [item.title for item in first.items] == [STORIES["robot-boat"][0], STORIES["bakery"][0]]  # newest two
     assert first.waiting == 1
     second = follow([feed.url], out, config, since)
     assert [item.title for item in second.items] == [STORIES["late-train"][0]]
@@ -537,13 +537,21 @@ def test_cli_follow_from_the_config_alone_like_a_cron_line(httpserver, tmp_path,
     assert len(list((folder / "daily").glob("*.mp3"))) == 2
 
 
-def test_cli_follow_arguments_and_bad_options(httpserver, tmp_path):
+@pytest.fixture
+def quick(tmp_path) -> str:
+    """A config with no per-host delay, for the command-line tests."""
+    path = tmp_path / "quick.toml"
+    path.write_text("[follow]\ndelay = 0.0\n")
+    return str(path)
+
+
+def test_cli_follow_arguments_and_bad_options(httpserver, tmp_path, quick):
     feed = FeedServer(httpserver)
     feed.publish(rss(rss_item("robot-boat")))
     serve_pages(httpserver, "robot-boat")
     runner = CliRunner()
     out = tmp_path / "out"
-    ok = runner.invoke(app, ["follow", feed.url, "--out-dir", str(out), "--engine", "tone", "--roundup"])
+    ok = runner.invoke(app, ["follow", feed.url, "--out-dir", str(out), "--engine", "tone", "--roundup", "-c", quick])
     assert ok.exit_code == 0, ok.output
     assert len(list(out.glob("*.mp3"))) == 1
     bad_date = runner.invoke(app, ["follow", feed.url, "--out-dir", str(out), "--since", "yesterday"])
@@ -568,17 +576,22 @@ def test_follow_config_is_checked_and_paths_are_relative_to_the_file(tmp_path):
         load_config(path)
 
 
-def test_builds_can_run_on_dask(httpserver, tmp_path, config):
+def test_cli_follow_hands_the_builds_to_a_dask_scheduler(httpserver, tmp_path, quick):
     distributed = pytest.importorskip("dask.distributed")
     feed = FeedServer(httpserver)
     feed.publish(rss(rss_item("seeds"), rss_item("late-train")))
     serve_pages(httpserver, "seeds", "late-train")
+    out = tmp_path / "show"
+    # in-process workers: they see the tone engine this test process registered
     cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None)
     try:
-        with distributed.Client(cluster) as client:
-            report = follow([feed.url], tmp_path / "show", config, FollowOptions(delay=0, client=client))
+        result = CliRunner().invoke(app, ["follow", feed.url, "--out-dir", str(out), "--engine", "tone",
+                                          "--scheduler", cluster.scheduler_address, "-c", quick])  # fmt: skip
     finally:
         cluster.close()
-    assert [item.status for item in report.items] == [BUILT, BUILT]
-    for item in report.items:
-        check_episode(tmp_path / "show" / item.episode)
+    assert result.exit_code == 0, result.output
+    assert "2 items built in 2 episodes" in " ".join(result.output.split())
+    state = json.loads((out / STATE_NAME).read_text())
+    assert set(state["built"]) == {"ledger-seeds", "ledger-late-train"}
+    for entry in state["built"].values():
+        check_episode(out / entry["episode"])
