@@ -54,6 +54,7 @@ LOCK_NAME = ".newscast-follow.lock"
 STATE_VERSION = 1
 MAX_ATTEMPTS = 5  # runs an item is tried in before it is given up (listed once more, then left alone)
 FETCHED, UNCHANGED = "fetched", "unchanged"
+TEASER_SHARE = 0.5  # a page with less than this share of the words of the feed's own copy is a teaser
 FEED_TYPES = (
     "application/rss+xml",
     "application/atom+xml",
@@ -253,23 +254,36 @@ def _read_feed(source: str, validators: dict[str, str], pacer: HostPacer) -> tup
 
 
 def read_item(item: NewsItem, pacer: HostPacer) -> tuple[Article, str]:
-    """The item's article: from its page, else (when the page cannot be had) from the feed's own content.
-    Returns the article and where it came from (page or feed)."""
+    """The item's article: from its page, else (when the page cannot be had, or holds much less than the feed's
+    own copy, as a paywall or teaser page does) from the feed's full content. Returns the article and where it
+    came from (page or feed)."""
     page_error: ArticleError | None = None
+    page: Article | None = None
     if item.link:
         pacer.wait(item.link)
         try:
-            return _dated(read_article(item.link), item), "page"
+            page = _dated(read_article(item.link), item)
         except ArticleError as error:
             page_error = error
-    if item.content:
-        try:
-            return _dated(_article_from_content(item), item), "feed"
-        except ArticleError as error:
-            if page_error is None:
-                raise
-            raise ArticleError(f"{page_error}; the feed's own content did not do either: {error}") from None
-    raise page_error or ArticleError(f"{item.title}: the item has no link and no content to read")
+    if not item.content:
+        if page is not None:
+            return page, "page"
+        raise page_error or ArticleError(f"{item.title}: the item has no link and no content to read")
+    try:
+        own = _dated(_article_from_content(item), item)
+    except ArticleError as error:
+        if page is not None:
+            return page, "page"
+        if page_error is None:
+            raise
+        raise ArticleError(f"{page_error}; the feed's own content did not do either: {error}") from None
+    if page is not None and _words(page) >= TEASER_SHARE * _words(own):
+        return page, "page"
+    return own, "feed"
+
+
+def _words(article: Article) -> int:
+    return sum(len(block.text.split()) for block in article.blocks)
 
 
 def _article_from_content(item: NewsItem) -> Article:

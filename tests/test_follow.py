@@ -294,6 +294,25 @@ def test_full_content_is_read_when_the_page_cannot_be_fetched(httpserver, tmp_pa
     assert "half past midnight" in transcript and STORIES["late-train"][0] in transcript
 
 
+def test_a_teaser_page_gives_way_to_the_feeds_full_content(httpserver, tmp_path, config, options):
+    feed = FeedServer(httpserver, "/atom.xml", "application/atom+xml")
+    feed.publish(atom("bakery", "seeds", content=True))
+    serve_pages(httpserver, "seeds")
+    headline, _, paragraphs = STORIES["bakery"]
+    teaser = (
+        f"<!DOCTYPE html><html><head><title>{escape(headline)}</title></head><body><article>"
+        f"<h1>{escape(headline)}</h1><p>Six bakers who pooled their savings opened on Pine Street on Monday.</p>"
+        "<p>Subscribe to read the full story.</p>"
+        "</article></body></html>"
+    )
+    httpserver.expect_request("/news/bakery.html").respond_with_data(teaser, content_type="text/html")
+    report = follow([feed.url], tmp_path / "show", config, options)
+    sources = {item.title: item.source for item in report.items}
+    assert sources == {headline: "feed", STORIES["seeds"][0]: "page"}  # a full page is still read from the page
+    bakery = next(item for item in report.items if item.title == headline)
+    assert "half price" in (tmp_path / "show" / bakery.episode).with_suffix(".vtt").read_text()
+
+
 def test_without_full_content_an_unreachable_page_fails(httpserver, tmp_path, config, options):
     feed = FeedServer(httpserver, "/atom.xml", "application/atom+xml")
     feed.publish(atom("robot-boat", content=False))
