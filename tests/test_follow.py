@@ -298,7 +298,7 @@ def test_a_teaser_page_gives_way_to_the_feeds_full_content(httpserver, tmp_path,
     feed = FeedServer(httpserver, "/atom.xml", "application/atom+xml")
     feed.publish(atom("bakery", "seeds", content=True))
     serve_pages(httpserver, "seeds")
-    headline, _, paragraphs = STORIES["bakery"]
+    headline = STORIES["bakery"][0]
     teaser = (
         f"<!DOCTYPE html><html><head><title>{escape(headline)}</title></head><body><article>"
         f"<h1>{escape(headline)}</h1><p>Six bakers who pooled their savings opened on Pine Street on Monday.</p>"
@@ -614,3 +614,24 @@ def test_cli_follow_hands_the_builds_to_a_dask_scheduler(httpserver, tmp_path, q
     assert set(state["built"]) == {"ledger-seeds", "ledger-late-train"}
     for entry in state["built"].values():
         check_episode(out / entry["episode"])
+
+
+def test_a_second_run_on_the_same_folder_stops_while_the_first_runs(tmp_path, config, options):
+    fcntl = pytest.importorskip("fcntl")
+    out = tmp_path / "show"
+    out.mkdir()
+    with open(out / ".newscast-follow.lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the first run
+        with pytest.raises(NewscastError, match="another newscast follow is running"):
+            follow([str(tmp_path / "feed.xml")], out, config, options)
+
+
+def test_the_readme_daily_show_config_loads(tmp_path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = next(part for part in readme.split("```toml")[1:] if "[follow]" in part and "roundup = true" in part)
+    path = tmp_path / "newscast.toml"
+    path.write_text(block.split("```")[0])
+    config = load_config(path)
+    assert config.follow.roundup and config.follow.keep == 14 and config.follow.feed
+    assert config.follow.directory == str(tmp_path / "episodes")
+    assert config.roundup.intro.format(show="S", date="D", count="2", headlines="A and B").startswith("Good morning")
