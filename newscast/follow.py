@@ -582,7 +582,7 @@ class _Run:
         ordered = sorted(self.state.episodes.items(), key=age)
         for name, _ in ordered[: len(ordered) - keep]:
             mp3 = self.out_dir / name
-            if mp3.name != name or mp3.parent != self.out_dir:  # a state file edited to point elsewhere
+            if mp3.name != name or mp3.suffix != ".mp3":  # a state file edited to point elsewhere
                 continue
             for path in (mp3, *sidecar_paths(mp3)):
                 with contextlib.suppress(FileNotFoundError):
