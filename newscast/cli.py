@@ -272,11 +272,14 @@ def batch(
 def follow(
     ctx: typer.Context,
     feeds: Annotated[
-        list[str] | None, typer.Argument(help="RSS or Atom feeds (URLs or files) [default: follow.feeds].")
+        list[str] | None, typer.Argument(help="RSS or Atom feeds, URLs or files (default: follow.feeds in the config).")
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out-dir", help="Where the episodes and the follow state go [default: follow.directory]."),
+        typer.Option(
+            "--out-dir",
+            help="Where the episodes and the follow state go (default: follow.directory, else output.directory).",
+        ),
     ] = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="New items built this run at most, newest first.")
@@ -297,7 +300,7 @@ def follow(
     voice: Annotated[str | None, typer.Option("--voice", help="Engine voice (Piper: a name or an .onnx path).")] = None,
     config_path: ConfigOption = None,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache folder [default: user cache dir].")
+        Path | None, typer.Option("--cache-dir", help="Clip cache folder (default: the user cache dir).")
     ] = None,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="A Dask scheduler (tcp://host:8786): the builds run there.")
