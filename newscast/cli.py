@@ -362,6 +362,9 @@ def follow(
     parts = [f"{len(result.feeds)} feeds ({unchanged} unchanged)", f"{built} items built in {episodes} episodes"]
     if failed:
         parts.append(f"{failed} failed")
+    skipped = sum(item.status not in (BUILT, FAILED) for item in result.items)
+    if skipped:
+        parts.append(f"{skipped} skipped")
     if result.waiting:
         parts.append(f"{result.waiting} left for the next run (--limit)")
     if result.removed:

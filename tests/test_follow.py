@@ -529,7 +529,7 @@ def test_no_feeds_is_a_clear_error(tmp_path, config, options):
 
 def test_cli_follow_from_the_config_alone_like_a_cron_line(httpserver, tmp_path, monkeypatch):
     feed = FeedServer(httpserver)
-    feed.publish(rss(rss_item("seeds"), rss_item("late-train")))
+    feed.publish(rss(rss_item("seeds"), rss_item("late-train"), "<item><title>Notice</title></item>"))
     serve_pages(httpserver, "seeds")
     httpserver.expect_oneshot_request("/news/late-train.html").respond_with_data("gone", status=404)
     folder = tmp_path / "conf"
@@ -546,7 +546,8 @@ def test_cli_follow_from_the_config_alone_like_a_cron_line(httpserver, tmp_path,
     output = " ".join(first.output.split())
     assert "built 2026-11-20-library-lends-seeds-as-well-as-books.mp3" in output
     assert "failed (retried next run)" in output and "404" in output
-    assert "1 items built in 1 episodes, 1 failed" in output
+    assert "skipped: item 3 ('Notice') has no guid and no link" in output
+    assert "1 items built in 1 episodes, 1 failed, 1 skipped" in output
     assert (folder / "daily" / "feed.xml").is_file()  # relative to the config file
 
     serve_pages(httpserver, "late-train")
