@@ -116,16 +116,51 @@ def run_batch(
 
     With no ``client`` or ``scheduler``, a local cluster of ``workers`` processes (default: the cores) runs it.
     """
+    config = batch_config(config, scheduler, workers, client)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    planned, unreadable = read_articles(sources, config)
+    jobs = [(source, *planned[source]) for source in sources if source in planned]
+    built = iter(run_scripts(jobs, out_dir, config, scheduler, workers, force, cache_dir, client, on_result))
+    results = []
+    for source in sources:
+        if source in unreadable:
+            results.append(ArticleResult(source, FAILED, reason=unreadable[source]))
+            on_result(results[-1])
+        else:
+            results.append(next(built))
+    return results
+
+
+def batch_config(config: Config, scheduler: str = "", workers: int = 0, client=None) -> Config:
+    """The config every task gets: the engine decided once (not probed again by every task), and on a local
+    cluster, the worker processes sharing the cores rather than each starting a thread per core."""
     workers = workers or os.cpu_count() or 1
-    if config.speech.engine == "auto":  # decided once here, not probed again by every task
+    if config.speech.engine == "auto":
         engine, _ = resolve_engine_name(config.speech)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engine=engine))
     if not scheduler and client is None and not config.speech.workers:
-        # the local worker processes share the cores rather than each starting a thread per core
         threads = max(1, (os.cpu_count() or 1) // workers)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, workers=threads))
+    return config
+
+
+def run_scripts(
+    jobs: Sequence[tuple[str, Script, str]],
+    out_dir: Path,
+    config: Config,
+    scheduler: str = "",
+    workers: int = 0,
+    force: bool = False,
+    cache_dir: Path | None = None,
+    client=None,
+    on_result: Callable[[ArticleResult], None] = lambda result: None,
+) -> list[ArticleResult]:
+    """Speak scripts already made on the client, each ``(source, script, episode name)`` one task on Dask;
+    results in the order given. ``config`` should come from :func:`batch_config`."""
+    workers = workers or os.cpu_count() or 1
     out_dir.mkdir(parents=True, exist_ok=True)
-    planned, unreadable = read_articles(sources, config)
+    if not jobs:
+        return []
     cluster = None
     made_client = client is None
     if made_client:
@@ -133,14 +168,9 @@ def run_batch(
     try:
         from dask.distributed import as_completed
 
-        results: list[ArticleResult | None] = [None] * len(sources)
+        results: list[ArticleResult | None] = [None] * len(jobs)
         futures = {}
-        for index, source in enumerate(sources):
-            if source in unreadable:
-                results[index] = ArticleResult(source, FAILED, reason=unreadable[source])
-                on_result(results[index])
-                continue
-            script, name = planned[source]
+        for index, (source, script, name) in enumerate(jobs):
             futures[client.submit(
                 build_article, source, script, name, str(out_dir), config, force, str(cache_dir or ""),
                 key=f"newscast-{index}-{hashlib.sha256(source.encode()).hexdigest()[:12]}", pure=False,
@@ -150,7 +180,7 @@ def run_batch(
             try:
                 result = future.result()
             except Exception as error:  # the task itself died too often (e.g. killed workers): report it
-                result = ArticleResult(sources[index], FAILED, reason=f"the task failed on Dask: {error!r}")
+                result = ArticleResult(jobs[index][0], FAILED, reason=f"the task failed on Dask: {error!r}")
             results[index] = result
             on_result(result)
     finally:

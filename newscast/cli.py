@@ -269,6 +269,114 @@ def batch(
 
 
 @app.command()
+def follow(
+    ctx: typer.Context,
+    feeds: Annotated[
+        list[str] | None, typer.Argument(help="RSS or Atom feeds, URLs or files (default: follow.feeds in the config).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out-dir",
+            help="Where the episodes and the follow state go (default: follow.directory, else output.directory).",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="New items built this run at most, newest first.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="DATE", help="Ignore items published before DATE (YYYY-MM-DD).")
+    ] = None,
+    roundup: Annotated[
+        bool | None, typer.Option("--roundup/--no-roundup", help="One episode of all new items (a daily show).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Build again items already built.")] = False,
+    feed: Annotated[
+        bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
+    ] = False,
+    engine: Annotated[
+        str | None, typer.Option("--engine", "-e", help="auto, piper, gtts or an installed plugin engine.")
+    ] = None,
+    voice: Annotated[str | None, typer.Option("--voice", help="Engine voice (Piper: a name or an .onnx path).")] = None,
+    config_path: ConfigOption = None,
+    cache_dir: Annotated[
+        Path | None, typer.Option("--cache-dir", help="Clip cache folder (default: the user cache dir).")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="A Dask scheduler (tcp://host:8786): the builds run there.")
+    ] = None,
+) -> None:
+    """Build episodes from the new items of news feeds; rerun it (from cron) to build only what is new."""
+    from datetime import date
+
+    from .follow import BUILT, FAILED, FeedResult, FollowOptions, default_directory
+    from .follow import follow as follow_feeds
+
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
+        settings = config.follow
+        if limit is not None and limit < 0:
+            raise ConfigError(f"--limit must be 0 (no bound) or more, got {limit}")
+        try:
+            since_day = date.fromisoformat(since) if since else None
+        except ValueError:
+            raise ConfigError(f"--since must be a date such as 2026-01-31, got {since!r}") from None
+        refresh = feed or settings.feed
+        _check_feed(refresh, config)
+        directory = out_dir or default_directory(config)
+        options = FollowOptions(
+            limit=settings.limit if limit is None else limit,
+            since=since_day,
+            roundup=settings.roundup if roundup is None else roundup,
+            force=force,
+            keep=settings.keep,
+            delay=settings.delay,
+            cache_dir=cache_dir,
+            scheduler=scheduler or "",
+            feed=feed_settings(config) if refresh else None,
+        )
+
+        def report(event) -> None:
+            if isinstance(event, FeedResult):
+                if event.status == FAILED:
+                    stderr.print(
+                        f"[red]feed failed[/]: {event.source}: {event.reason}", highlight=False, soft_wrap=True
+                    )
+                return
+            title = event.title or event.key
+            if event.status == BUILT:
+                minutes, seconds = divmod(round(event.duration), 60)
+                stderr.print(f"built {event.episode} ({minutes}:{seconds:02d}, from the {event.source}): {title}",
+                             highlight=False, soft_wrap=True)  # fmt: skip
+            elif event.status == FAILED:
+                later = "given up" if event.given_up else "retried next run"
+                stderr.print(f"[red]failed[/] ({later}): {title}: {event.reason}", highlight=False, soft_wrap=True)
+            else:
+                stderr.print(f"skipped: {event.reason}", highlight=False, soft_wrap=True)
+
+        result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=report)
+    built = sum(item.status == BUILT for item in result.items)
+    failed = sum(item.status == FAILED for item in result.items)
+    episodes = len({item.episode for item in result.items if item.status == BUILT})
+    unchanged = sum(feed_result.status == "unchanged" for feed_result in result.feeds)
+    parts = [f"{len(result.feeds)} feeds ({unchanged} unchanged)", f"{built} items built in {episodes} episodes"]
+    if failed:
+        parts.append(f"{failed} failed")
+    skipped = sum(item.status not in (BUILT, FAILED) for item in result.items)
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    if result.waiting:
+        parts.append(f"{result.waiting} left for the next run (--limit)")
+    if result.removed:
+        parts.append(f"{len(result.removed)} old episodes removed")
+    stderr.print(f"{directory}: " + ", ".join(parts), highlight=False, soft_wrap=True)
+    if result.feed_path is not None:
+        stderr.print(f"updated [bold]{result.feed_path}[/]", highlight=False, soft_wrap=True)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def info(
     ctx: typer.Context,
     episode: Annotated[Path, typer.Argument(help="An episode MP3.")],

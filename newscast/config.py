@@ -106,6 +106,17 @@ class FeedConfig:
 
 
 @dataclass(frozen=True)
+class FollowConfig:
+    feeds: tuple[str, ...]
+    directory: str
+    roundup: bool
+    limit: int
+    keep: int
+    delay: float
+    feed: bool
+
+
+@dataclass(frozen=True)
 class CacheConfig:
     directory: str
     max_size_mb: int
@@ -122,6 +133,7 @@ class Config:
     music: MusicConfig
     feed: FeedConfig
     cache: CacheConfig
+    follow: FollowConfig
     pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
 
@@ -136,6 +148,7 @@ _SECTIONS = {
     "music": MusicConfig,
     "feed": FeedConfig,
     "cache": CacheConfig,
+    "follow": FollowConfig,
 }
 
 
@@ -173,7 +186,21 @@ def _with_paths_from(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
         value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
         if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
             data[section][key] = str(folder / value)
+    follow = data.get("follow")
+    if isinstance(follow, dict):
+        feeds = follow.get("feeds")
+        if isinstance(feeds, list):
+            follow["feeds"] = [_relative_to(folder, feed) for feed in feeds]
+        if isinstance(follow.get("directory"), str) and follow["directory"]:
+            follow["directory"] = _relative_to(folder, follow["directory"])
     return data
+
+
+def _relative_to(folder: Path, value: Any) -> Any:
+    """A file name (not a URL) in a config file, read from the file's own folder."""
+    if not isinstance(value, str) or not value or value.startswith(("http://", "https://")):
+        return value
+    return value if Path(value).expanduser().is_absolute() else str(folder / value)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -295,6 +322,14 @@ def _validate(config: Config) -> None:
                 f"script.{template_name} ({where}) has a bad field {error}; "
                 "allowed: {headline}, {show}, {date}, {byline}"
             ) from None
+    follow = config.follow
+    if not all(isinstance(feed, str) and feed.strip() for feed in follow.feeds):
+        raise ConfigError(f"follow.feeds ({where}) must be a list of feed URLs or files, got {list(follow.feeds)!r}")
+    for name in ("limit", "keep"):
+        if getattr(follow, name) < 0:
+            raise ConfigError(f"follow.{name} ({where}) must be 0 (no bound) or more, got {getattr(follow, name)}")
+    if not 0 <= follow.delay <= 600:
+        raise ConfigError(f"follow.delay ({where}) must be 0 to 600 s, got {follow.delay}")
     roundup = config.roundup
     if roundup.order not in ("given", "newest"):
         raise ConfigError(f"roundup.order ({where}) must be given or newest, got {roundup.order!r}")

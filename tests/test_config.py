@@ -76,6 +76,7 @@ def test_default_file_is_valid_toml_listing_every_kind():
         "music",
         "feed",
         "cache",
+        "follow",
         "pronunciations",
     }
     for kind in SEGMENT_KINDS:

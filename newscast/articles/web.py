@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import requests
@@ -23,19 +24,34 @@ class Page:
     content: bytes
     content_type: str
     charset: str | None
+    etag: str = ""  # validators for a conditional request next time
+    last_modified: str = ""
+    not_modified: bool = False  # the server answered 304 to a conditional request: no content
 
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def fetch(url: str, timeout: float | None = None) -> Page:
-    """Download a page, refusing what is not a page or is too large."""
+def fetch(
+    url: str,
+    timeout: float | None = None,
+    headers: Mapping[str, str] | None = None,
+    types: tuple[str, ...] = _PAGE_TYPES,
+) -> Page:
+    """Download a page, refusing what is not a page (``types``) or is too large.
+
+    ``headers`` are added to the request (e.g. If-None-Match for a conditional request, whose 304 answer
+    comes back as a Page with ``not_modified`` set and no content)."""
     timeout = timeout or READ_TIMEOUT
     try:
         response = requests.get(
             url,
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+                **(headers or {}),
+            },
             timeout=(CONNECT_TIMEOUT, timeout),
             stream=True,
             allow_redirects=True,
@@ -50,10 +66,12 @@ def fetch(url: str, timeout: float | None = None) -> Page:
     except requests.exceptions.RequestException as error:
         raise ArticleError(f"cannot fetch {url}: {error}") from None
     with response:
+        if response.status_code == 304:
+            return Page(response.url, b"", "", None, not_modified=True)
         if response.status_code >= 400:
             raise ArticleError(f"{url} answered HTTP {response.status_code} {response.reason or ''}".rstrip())
         content_type = response.headers.get("Content-Type", "text/html").split(";")[0].strip().lower()
-        if content_type and content_type not in _PAGE_TYPES:
+        if content_type and content_type not in types:
             raise ArticleError(f"{url} is {content_type}, not a news page (HTML or text)")
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > MAX_PAGE_BYTES:
@@ -75,4 +93,6 @@ def fetch(url: str, timeout: float | None = None) -> Page:
             b"".join(chunks),
             content_type,
             response.encoding if "charset" in response.headers.get("Content-Type", "") else None,
+            response.headers.get("ETag", ""),
+            response.headers.get("Last-Modified", ""),
         )
