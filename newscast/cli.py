@@ -187,8 +187,12 @@ def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
         "author": config.feed.author or config.show.name,
         "image": config.feed.image or config.show.cover,
         "category": config.feed.category,
+        "subcategory": config.feed.subcategory,
         "explicit": config.feed.explicit,
         "language": config.feed.language,
+        "owner_name": config.feed.owner_name or config.feed.author or config.show.name,
+        "owner_email": config.feed.owner_email,
+        "locked": config.feed.locked,
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
     return FeedSettings(**values)

@@ -58,10 +58,7 @@ def clean_byline(text: str) -> tuple[str, str]:
             if index > 0 and names:
                 continue  # after a bar or a dash: a role or a desk, not another writer
             names.append(phrase)
-    if len(names) > 2:
-        joined = ", ".join(names[:-1]) + " and " + names[-1]
-    else:
-        joined = " and ".join(names)
+    joined = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 2 else " and ".join(names)
     return joined, outlet
 
 
