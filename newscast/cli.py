@@ -11,9 +11,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from . import __version__
@@ -35,8 +44,26 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: "[default: ...]" and "newscast[dask]" are text, not markup
+    context_settings={"max_content_width": 120},
 )
 stderr = Console(stderr=True)
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose arguments show their metavar (ARTICLE, DIR) in --help, not a Python type (<list[str]>)."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, typer.core.TyperArgument) and param.metavar:
+                param.__class__ = _Argument
+        return params
+
+
+class _Argument(typer.core.TyperArgument):
+    def display_type_rich(self, ctx: click.Context) -> str | None:
+        return None
 
 
 class OutputFormat(StrEnum):
@@ -80,17 +107,30 @@ def main_options(
     ctx.obj = {"debug": debug}
 
 
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (see `newscast config`).")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", metavar="FILE", help="TOML config file (see `newscast config`).")
+]
 
 
-@app.command()
+@app.command(cls=_Command)
 def script(
     ctx: typer.Context,
-    articles: Annotated[list[str], typer.Argument(help="Article file(s): plain-text page scrapes.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    articles: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ARTICLE", help="Text scrapes, saved HTML pages, URLs, or - for stdin; one script each."
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", metavar="text|json", help="Plain text or JSON segments.")
+    ] = OutputFormat.text,
     config_path: ConfigOption = None,
 ) -> None:
-    """Print what would be spoken, without synthesising anything."""
+    """Print what would be spoken, without synthesising anything.
+
+    Reads every kind of input build does: plain-text page scrapes, saved HTML pages, URLs (fetched) and - for
+    standard input.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         scripts = script_for(articles, config)
@@ -114,56 +154,50 @@ def _check_feed(feed: bool, config: Config) -> None:
         raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     ctx: typer.Context,
     articles: Annotated[
-        list[str] | None, typer.Argument(help="Article(s): text scrapes, saved HTML, URLs or -. Several: a roundup.")
+        list[str] | None,
+        typer.Argument(
+            metavar="ARTICLE", help="Text scrapes, saved HTML pages, URLs or - (stdin). Several: a roundup."
+        ),
     ] = None,
     from_list: Annotated[
-        Path | None, typer.Option("--from-list", help="A text file of articles, one path or URL a line.")
+        Path | None,
+        typer.Option("--from-list", metavar="FILE", help="A text file of articles, one path or URL a line."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="MP3 to write [default: audio/<date>-<slug>.mp3].")
+        Path | None,
+        typer.Option("--output", "-o", metavar="MP3", help="MP3 to write [default: audio/<date>-<slug>.mp3]."),
     ] = None,
     engine: Annotated[
-        str | None, typer.Option("--engine", "-e", help="auto, piper, gtts or an installed plugin engine.")
+        str | None,
+        typer.Option("--engine", "-e", metavar="NAME", help="auto, piper, gtts or an installed plugin engine."),
     ] = None,
-    voice: Annotated[str | None, typer.Option("--voice", help="Engine voice (Piper: a name or an .onnx path).")] = None,
+    voice: Annotated[
+        str | None, typer.Option("--voice", metavar="VOICE", help="Engine voice (Piper: a name or an .onnx path).")
+    ] = None,
     config_path: ConfigOption = None,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache folder [default: user cache dir].")
+        Path | None,
+        typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder [default: the user cache dir]."),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise every clip afresh.")] = False,
     feed: Annotated[
         bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
     ] = False,
 ) -> None:
-    """Build one MP3 episode from an article, or a roundup episode from several."""
+    """Build an MP3 episode from one article, or a roundup from several.
+
+    Writes the MP3 with its transcript (.vtt) and chapters (.chapters.json) beside it.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
         sources = _sources(articles, from_list)
         _check_feed(feed, config)
         cache = NoCache() if no_cache else cache_for(config, cache_dir)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=stderr,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("speaking", total=None)
-
-            def report(event: BuildProgress) -> None:
-                if event.stage == "engine":
-                    progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
-                elif event.stage == "speak":
-                    description = f"speaking {event.message}"
-                    progress.update(task, completed=event.done, total=event.total, description=description)
-                elif event.stage == "write":
-                    progress.update(task, description="writing MP3")
-
+        with BuildDisplay(stderr) as report:
             episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
         if feed:
             feed_path = write_feed(episode.path.parent, feed_settings(config))
@@ -176,6 +210,36 @@ def build(
     )
     if feed:
         stderr.print(f"updated [bold]{feed_path}[/]", highlight=False, soft_wrap=True)
+
+
+class BuildDisplay:
+    """A build's progress on the terminal: the engine decision first, then the segments spoken with an ETA,
+    then the encoding. Piped (not a terminal) only the engine line is printed."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("eta"), TimeRemainingColumn(), console=console, transient=True,
+            disable=not console.is_terminal,  # piped: no bar, and no blank line where it was
+        )  # fmt: skip
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> BuildDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: BuildProgress) -> None:
+        if event.stage == "engine":
+            self.progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
+        elif event.stage == "speak":
+            if self.task is None:  # known only now: no "0/?" while the engine is still being chosen
+                self.task = self.progress.add_task("speaking", total=event.total)
+            self.progress.update(self.task, completed=event.done, total=event.total)
+        elif event.stage == "encode" and self.task is not None:
+            self.progress.update(self.task, description="encoding MP3")
 
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
@@ -198,18 +262,33 @@ def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
     return FeedSettings(**values)
 
 
-@app.command("feed")
+@app.command("feed", cls=_Command)
 def feed_command(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(help="The folder of episodes (and where feed.xml goes).")],
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Where DIR is served from.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="The show's title [default: show.name].")] = None,
-    description: Annotated[str | None, typer.Option("--description", help="The show's description.")] = None,
-    image: Annotated[str | None, typer.Option("--image", help="The show's image (PNG or JPEG).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Feed file [default: DIR/feed.xml].")] = None,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder of episodes (and where feed.xml goes).")],
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", metavar="URL", help="Where DIR is served from [default: feed.base_url].")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="The show's title [default: show.name].")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="The show's description.")
+    ] = None,
+    image: Annotated[
+        str | None,
+        typer.Option("--image", metavar="FILE", help="The show's image: square PNG or JPEG, RGB, 1400 to 3000 px."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Feed file [default: DIR/feed.xml].")
+    ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Write an RSS podcast feed over the episodes in a folder, newest first."""
+    """Write an RSS podcast feed over the episodes in a folder.
+
+    The feed follows Apple's and the Podcast Standards Project's rules (PSP-1); its show details come from the
+    [feed] section of the config. Episodes are listed newest first.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         settings = feed_settings(config, base_url=base_url, title=title, description=description, image=image)
@@ -220,26 +299,81 @@ def feed_command(
     stderr.print(f"wrote [bold]{path}[/] ({count} episodes)", highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=_Command)
+def serve(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder of episodes to serve.")],
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Address to listen on; 0.0.0.0 for every device on your network."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on; 0 picks a free one.")] = 8000,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", metavar="URL", help="The URL the feed names [default: the address listened on]."),
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Serve a folder of episodes to podcast apps on your network.
+
+    Serves the feed, episodes, transcripts, chapters and cover with the HEAD and byte-range (206) answers
+    podcast apps need. Writes DIR/feed.xml first if it is missing. Stop with Ctrl+C.
+    """
+    from .serve import listening_url, open_server
+
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path)
+        server = open_server(directory, host, port)
+        base = (base_url or listening_url(server)).rstrip("/")
+        feed_path = directory / "feed.xml"
+        if not feed_path.exists():
+            write_feed(directory, feed_settings(config, base_url=base))
+            stderr.print(f"wrote [bold]{feed_path}[/] for {base}", highlight=False, soft_wrap=True)
+        stderr.print(f"serving {directory} at {base}/ ; subscribe to {base}/feed.xml", highlight=False, soft_wrap=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            stderr.print("stopped", highlight=False)
+        finally:
+            server.server_close()
+
+
+@app.command(cls=_Command)
 def batch(
     ctx: typer.Context,
-    articles: Annotated[list[str] | None, typer.Argument(help="Articles: paths or URLs.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the episodes go.")] = Path("audio"),
+    articles: Annotated[
+        list[str] | None, typer.Argument(metavar="ARTICLE", help="Articles: paths or URLs, one episode each.")
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", metavar="DIR", help="Where the episodes go.", show_default=True)
+    ] = Path("audio"),
     from_list: Annotated[
-        Path | None, typer.Option("--from-list", help="A text file of articles, one path or URL a line.")
+        Path | None,
+        typer.Option("--from-list", metavar="FILE", help="A text file of articles, one path or URL a line."),
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="A Dask scheduler (tcp://host:8786) [default: a local cluster].")
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="ADDRESS", help="A Dask scheduler (tcp://host:8786) [default: a local cluster]."
+        ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Local worker processes [default: the cores].")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", metavar="N", help="Local worker processes [default: the cores].", show_default=False),
+    ] = 0,
     force: Annotated[bool, typer.Option("--force", help="Build again episodes that already exist.")] = False,
     feed: Annotated[bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder.")] = False,
     config_path: ConfigOption = None,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache folder, shared by every worker.")
+        Path | None, typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder, shared by every worker.")
     ] = None,
 ) -> None:
-    """Build one episode per article, in parallel on Dask (pip install 'newscast[dask]')."""
+    """Build one episode per article, in parallel on Dask.
+
+    Needs the Dask extra: pip install 'newscast[dask]'.
+    """
     from .batch import FAILED, run_batch
 
     with _reported_errors(ctx.obj["debug"]):
@@ -272,11 +406,13 @@ def batch(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def info(
     ctx: typer.Context,
-    episode: Annotated[Path, typer.Argument(help="An episode MP3.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    episode: Annotated[Path, typer.Argument(metavar="MP3", help="An episode MP3.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", metavar="text|json", help="Plain text or JSON.")
+    ] = OutputFormat.text,
 ) -> None:
     """Print an episode's duration, loudness, tags and chapters."""
     with _reported_errors(ctx.obj["debug"]):
@@ -310,18 +446,22 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes)}:{rest:06.3f}"
 
 
-@app.command()
+@app.command(cls=_Command)
 def voices(
     ctx: typer.Context,
     engine: Annotated[
-        str | None, typer.Option("--engine", "-e", help="List this engine's voices only [default: every engine].")
+        str | None,
+        typer.Option("--engine", "-e", metavar="NAME", help="List this engine's voices only [default: every engine]."),
     ] = None,
     download: Annotated[
         str | None, typer.Option("--download", metavar="NAME", help="Download a Piper voice for offline use.")
     ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """List the voices each engine can speak with: bundled, downloaded, downloadable."""
+    """List the voices each engine can speak with.
+
+    Each voice is marked bundled, downloaded or downloadable.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         if download:
@@ -337,7 +477,7 @@ def voices(
                 stderr.print(f"{name}: {note}", highlight=False, soft_wrap=True)
 
 
-@app.command("config")
+@app.command("config", cls=_Command)
 def show_config(
     path: Annotated[bool, typer.Option("--path", help="Print where the user config file is read from.")] = False,
 ) -> None:
