@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -79,7 +80,7 @@ def _reported_errors(debug: bool) -> Iterator[None]:
     except NewscastError as error:
         if debug:
             traceback.print_exc()
-        stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("[bold red]interrupted[/]: nothing was written; a rerun resumes from the clip cache")
@@ -203,13 +204,13 @@ def build(
             feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
     stderr.print(
-        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
+        f"wrote [bold]{escape(str(episode.path))}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
         f"{len(episode.chapters)} chapters, {episode.engine})",
         highlight=False,
         soft_wrap=True,
     )
     if feed:
-        stderr.print(f"updated [bold]{feed_path}[/]", highlight=False, soft_wrap=True)
+        stderr.print(f"updated [bold]{escape(str(feed_path))}[/]", highlight=False, soft_wrap=True)
 
 
 class BuildDisplay:
@@ -233,7 +234,7 @@ class BuildDisplay:
 
     def __call__(self, event: BuildProgress) -> None:
         if event.stage == "engine":
-            self.progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
+            self.progress.console.print(escape(f"engine: {event.message}"), highlight=False, soft_wrap=True)
         elif event.stage == "speak":
             if self.task is None:  # known only now: no "0/?" while the engine is still being chosen
                 self.task = self.progress.add_task("speaking", total=event.total)
@@ -296,7 +297,7 @@ def feed_command(
             raise ConfigError("the feed needs --base-url (or feed.base_url in the config)")
         path = write_feed(directory, settings, output)
     count = len(read_items(directory))
-    stderr.print(f"wrote [bold]{path}[/] ({count} episodes)", highlight=False, soft_wrap=True)
+    stderr.print(f"wrote [bold]{escape(str(path))}[/] ({count} episodes)", highlight=False, soft_wrap=True)
 
 
 @app.command(cls=_Command)
@@ -330,8 +331,10 @@ def serve(
         feed_path = directory / "feed.xml"
         if not feed_path.exists():
             write_feed(directory, feed_settings(config, base_url=base))
-            stderr.print(f"wrote [bold]{feed_path}[/] for {base}", highlight=False, soft_wrap=True)
-        stderr.print(f"serving {directory} at {base}/ ; subscribe to {base}/feed.xml", highlight=False, soft_wrap=True)
+            stderr.print(f"wrote [bold]{escape(str(feed_path))}[/] for {escape(base)}", highlight=False, soft_wrap=True)
+        stderr.print(
+            escape(f"serving {directory} at {base}/ ; subscribe to {base}/feed.xml"), highlight=False, soft_wrap=True
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:
@@ -393,13 +396,13 @@ def batch(
             )  # fmt: skip
         if feed:
             write_feed(out_dir, feed_settings(config))
-    table = Table(title=f"{len(results)} articles -> {out_dir}", title_justify="left")
+    table = Table(title=escape(f"{len(results)} articles -> {out_dir}"), title_justify="left")
     for column in ("article", "duration", "seconds", "status"):
         table.add_column(column, justify="right" if column in ("duration", "seconds") else "left")
     for result in results:
         minutes, seconds = divmod(round(result.duration), 60)
-        status = result.status if result.status != FAILED else f"[red]failed[/]: {result.reason}"
-        table.add_row(result.title or result.source, f"{minutes}:{seconds:02d}" if result.duration else "",
+        status = result.status if result.status != FAILED else f"[red]failed[/]: {escape(result.reason)}"
+        table.add_row(escape(result.title or result.source), f"{minutes}:{seconds:02d}" if result.duration else "",
                       f"{result.seconds:.1f}", status)  # fmt: skip
     stderr.print(table)
     if any(result.status == FAILED for result in results):
@@ -466,7 +469,9 @@ def voices(
         config = load_config(config_path)
         if download:
             path = voice_model_path(download)
-            stderr.print(f"voice [bold]{download}[/] is ready: {path}", highlight=False, soft_wrap=True)
+            stderr.print(
+                f"voice [bold]{escape(download)}[/] is ready: {escape(str(path))}", highlight=False, soft_wrap=True
+            )
             return
         names = [engine] if engine else sorted(available_engines())
         for name in names:
@@ -474,7 +479,7 @@ def voices(
             for voice in listed:
                 typer.echo(f"{name}\t{voice.name}\t{voice.language}\t{voice.status}")
             for note in notes:
-                stderr.print(f"{name}: {note}", highlight=False, soft_wrap=True)
+                stderr.print(escape(f"{name}: {note}"), highlight=False, soft_wrap=True)
 
 
 @app.command("config", cls=_Command)

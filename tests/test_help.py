@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -64,3 +65,14 @@ def test_progress_is_quiet_when_piped(tmp_path):
     assert result.exit_code == 0, result.output
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith("engine: tone") and lines[-1].startswith("wrote ") and len(lines) == 2
+
+
+def test_messages_keep_their_square_brackets(tmp_path):
+    """Rich markup swallowed "[dask]" in the hint and "[draft]" in file names; every printed value is escaped."""
+    missing = tmp_path / "notes[dask].txt"
+    result = CliRunner().invoke(app, ["build", str(missing), "-e", "tone"])
+    assert result.exit_code == 2 and f"no such file: {missing}" in " ".join(result.stderr.split())
+    article = tmp_path / "ferry[draft].txt"
+    article.write_text(Path("examples/harbor-ferry.txt").read_text())
+    result = CliRunner().invoke(app, ["build", str(article), "-e", "tone", "-o", str(tmp_path / "out[final].mp3")])
+    assert result.exit_code == 0 and f"wrote {tmp_path / 'out[final].mp3'}" in " ".join(result.stderr.split())
