@@ -29,7 +29,7 @@ from rich.table import Table
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, NewscastError
-from .feed import FeedSettings, read_items, write_feed
+from .feed import FeedSettings, feed_self_url, read_items, write_feed
 from .metadata import read_info
 from .pipeline import Progress as BuildProgress
 from .pipeline import build_episode, cache_for, read_source_list, script_for
@@ -332,6 +332,12 @@ def serve(
         if not feed_path.exists():
             write_feed(directory, feed_settings(config, base_url=base))
             stderr.print(f"wrote [bold]{escape(str(feed_path))}[/] for {escape(base)}", highlight=False, soft_wrap=True)
+        elif not feed_self_url(feed_path).startswith(base + "/"):
+            stderr.print(
+                escape(f"note: {feed_path} points at {feed_self_url(feed_path) or 'another address'}; "
+                       f"`newscast feed {directory} --base-url {base}` points it here"),
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         stderr.print(
             escape(f"serving {directory} at {base}/ ; subscribe to {base}/feed.xml"), highlight=False, soft_wrap=True
         )

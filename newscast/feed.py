@@ -29,6 +29,7 @@ from .metadata import default_cover, sidecar_paths
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
+DESCRIPTION_BYTES = 4000  # PSP-1's limit for channel and item descriptions
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # fixed by the Podcasting 2.0 spec
 
 
@@ -120,6 +121,23 @@ def _url(base: str, path: Path, directory: Path) -> str:
     return base.rstrip("/") + "/" + quote(path.relative_to(directory).as_posix())
 
 
+def _within(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` UTF-8 bytes, with an ellipsis when cut."""
+    if len(text.encode()) <= limit:
+        return text
+    cut = text.encode()[: limit - 3].decode(errors="ignore").rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
+def feed_self_url(feed_path: Path) -> str:
+    """The atom:link rel="self" of a feed on disk; empty if it has none or cannot be read."""
+    try:
+        links = etree.parse(str(feed_path)).getroot().findall(f"channel/{{{ATOM}}}link[@rel='self']")
+    except (OSError, etree.XMLSyntaxError):
+        return ""
+    return links[0].get("href", "") if links else ""
+
+
 def _duration(seconds: float) -> str:
     whole = round(seconds)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
@@ -188,7 +206,7 @@ def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> byte
     add(channel, f"{{{ATOM}}}link", href=self_url, rel="self", type="application/rss+xml")
     add(channel, "title", settings.title)
     add(channel, "link", settings.base_url)
-    add(channel, "description", settings.description or settings.title)
+    add(channel, "description", _within(settings.description or settings.title, DESCRIPTION_BYTES))
     add(channel, "language", channel_language(items, settings.language))
     add(channel, "generator", "newscast")
     add(channel, "lastBuildDate", email.utils.format_datetime(datetime.now(UTC)))
@@ -215,7 +233,7 @@ def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> byte
         entry = add(channel, "item")
         add(entry, "title", item.title)
         add(entry, "link", item.link or settings.base_url)
-        add(entry, "description", item.description or item.title)
+        add(entry, "description", _within(item.description or item.title, DESCRIPTION_BYTES))
         add(entry, "enclosure", url=_url(settings.base_url, item.path, directory), length=str(item.length),
             type="audio/mpeg")  # fmt: skip
         add(entry, "guid", item.guid, isPermaLink="false")

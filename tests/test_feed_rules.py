@@ -237,3 +237,11 @@ def test_a_png_header_over_30_mb_of_noise_is_refused_by_its_size(show, tmp_path)
             handle.write(b"\x5a\xa5" * 500_000)
     result = run("feed", show, "--base-url", BASE, "--image", noise)
     assert result.exit_code == 2 and "under 10 MB" in result.stderr
+
+
+def test_descriptions_stay_within_psp1s_4000_bytes(show):
+    long = "Harbor news in many words, " * 300  # about 8 kB
+    channel = channel_of(write_feed(show, FeedSettings(base_url=BASE, title="T", description=long, author="A")))
+    description = channel.findtext("description")
+    assert len(description.encode()) <= 4000 and description.endswith("\u2026")
+    assert long.startswith(description[:-1])

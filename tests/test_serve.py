@@ -162,3 +162,23 @@ def test_serving_a_missing_folder_is_one_clean_error(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2 and "no such folder" in result.stderr and "Traceback" not in result.stderr
     json.dumps(result.returncode)
+
+
+def test_serve_says_when_the_existing_feed_points_elsewhere(tmp_path, tone_config):
+    folder = tmp_path / "show"
+    build_episode(EXAMPLE_ARTICLE, tone_config, output=folder / "ferry.mp3")
+    write_feed(
+        folder, FeedSettings(base_url="https://podcasts.example.org/harbor", title="T", description="", author="A")
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newscast", "serve", str(folder), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "300"},
+    )  # fmt: skip
+    try:
+        lines = [process.stderr.readline() for _ in range(2)]
+        assert "points at https://podcasts.example.org/harbor/feed.xml" in lines[0]
+        assert re.search(r"--base-url http://127\.0\.0\.1:\d+` points it here", lines[0])
+        assert "subscribe to" in lines[1]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=10)
