@@ -176,10 +176,14 @@ def feed_url(directory: Path, settings: FeedSettings, feed_path: Path) -> str:
         return settings.base_url.rstrip("/") + "/" + quote(feed_path.name)
 
 
-def channel_language(items: list[FeedItem], fallback: str) -> str:
-    """The language most episodes were read in, else the configured one."""
+def channel_language(items: list[FeedItem], configured: str) -> str:
+    """The language most episodes were read in, else the configured one; the configured one also when it is
+    the same language, more precisely (en-GB for episodes in en)."""
     counts = Counter(item.language for item in items if item.language)
-    return counts.most_common(1)[0][0] if counts else fallback
+    if not counts:
+        return configured
+    spoken = counts.most_common(1)[0][0]
+    return configured if configured.split("-")[0].lower() == spoken.split("-")[0].lower() else spoken
 
 
 def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> bytes:

@@ -151,6 +151,9 @@ def test_channel_language_comes_from_the_episodes_else_the_config(tmp_path):
     channel = channel_of(write_feed(folder, settings))
     assert channel.findtext("language") == "de"
     assert channel.find("item/podcast:transcript", NS).get("language") == "de"
+    british = FeedSettings(base_url=BASE, title="T", description="", author="A", language="en-GB")
+    build_episode(EXAMPLE_ARTICLE, load_config(overrides={"speech": {"engine": "tone"}}), output=folder / "ferry.mp3")
+    assert channel_of(write_feed(folder, british)).findtext("language") == "en-GB"  # the same language, more precise
 
 
 def test_locked_comes_from_the_config(show, tmp_path):

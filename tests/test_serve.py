@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import io
-import json
 import os
 import re
 import signal
@@ -161,7 +160,6 @@ def test_serving_a_missing_folder_is_one_clean_error(tmp_path):
         capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert result.returncode == 2 and "no such folder" in result.stderr and "Traceback" not in result.stderr
-    json.dumps(result.returncode)
 
 
 def test_serve_says_when_the_existing_feed_points_elsewhere(tmp_path, tone_config):
