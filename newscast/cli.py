@@ -66,6 +66,10 @@ class _Argument(typer.core.TyperArgument):
     def display_type_rich(self, ctx: click.Context) -> str | None:
         return None
 
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        name = self.metavar + ("..." if self.nargs != 1 else "")
+        return [name if self.required else f"[{name}]"]  # click's DIR / [ARTICLE]..., not {DIR}
+
 
 class OutputFormat(StrEnum):
     text = "text"
