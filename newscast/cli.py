@@ -397,7 +397,7 @@ def batch(
         _check_feed(feed, config)
         with Progress(
             TextColumn("[bold]articles"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=stderr, transient=True,
+            TextColumn("eta"), TimeRemainingColumn(), console=stderr, transient=True, disable=not stderr.is_terminal,
         ) as progress:  # fmt: skip
             task = progress.add_task("articles", total=len(sources))
             results = run_batch(
