@@ -11,15 +11,25 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, NewscastError
-from .feed import FeedSettings, read_items, write_feed
+from .feed import FeedSettings, feed_self_url, read_items, write_feed
 from .metadata import read_info
 from .pipeline import Progress as BuildProgress
 from .pipeline import build_episode, cache_for, read_source_list, script_for
@@ -35,8 +45,30 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: "[default: ...]" and "newscast[dask]" are text, not markup
+    context_settings={"max_content_width": 120},
 )
 stderr = Console(stderr=True)
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose arguments show their metavar (ARTICLE, DIR) in --help, not a Python type (<list[str]>)."""
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        for param in params:
+            if isinstance(param, typer.core.TyperArgument) and param.metavar:
+                param.__class__ = _Argument
+        return params
+
+
+class _Argument(typer.core.TyperArgument):
+    def display_type_rich(self, ctx: click.Context) -> str | None:
+        return None
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        name = self.metavar + ("..." if self.nargs != 1 else "")
+        return [name if self.required else f"[{name}]"]  # click's DIR / [ARTICLE]..., not {DIR}
 
 
 class OutputFormat(StrEnum):
@@ -52,7 +84,7 @@ def _reported_errors(debug: bool) -> Iterator[None]:
     except NewscastError as error:
         if debug:
             traceback.print_exc()
-        stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         stderr.print("[bold red]interrupted[/]: nothing was written; a rerun resumes from the clip cache")
@@ -80,17 +112,30 @@ def main_options(
     ctx.obj = {"debug": debug}
 
 
-ConfigOption = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (see `newscast config`).")]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", metavar="FILE", help="TOML config file (see `newscast config`).")
+]
 
 
-@app.command()
+@app.command(cls=_Command)
 def script(
     ctx: typer.Context,
-    articles: Annotated[list[str], typer.Argument(help="Article file(s): plain-text page scrapes.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    articles: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ARTICLE", help="Text scrapes, saved HTML pages, URLs, or - for stdin; one script each."
+        ),
+    ],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", metavar="text|json", help="Plain text or JSON segments.")
+    ] = OutputFormat.text,
     config_path: ConfigOption = None,
 ) -> None:
-    """Print what would be spoken, without synthesising anything."""
+    """Print what would be spoken, without synthesising anything.
+
+    Reads every kind of input build does: plain-text page scrapes, saved HTML pages, URLs (fetched) and - for
+    standard input.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         scripts = script_for(articles, config)
@@ -114,68 +159,92 @@ def _check_feed(feed: bool, config: Config) -> None:
         raise ConfigError("--feed needs feed.base_url in the config (where the episodes are served from)")
 
 
-@app.command()
+@app.command(cls=_Command)
 def build(
     ctx: typer.Context,
     articles: Annotated[
-        list[str] | None, typer.Argument(help="Article(s): text scrapes, saved HTML, URLs or -. Several: a roundup.")
+        list[str] | None,
+        typer.Argument(
+            metavar="ARTICLE", help="Text scrapes, saved HTML pages, URLs or - (stdin). Several: a roundup."
+        ),
     ] = None,
     from_list: Annotated[
-        Path | None, typer.Option("--from-list", help="A text file of articles, one path or URL a line.")
+        Path | None,
+        typer.Option("--from-list", metavar="FILE", help="A text file of articles, one path or URL a line."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="MP3 to write [default: audio/<date>-<slug>.mp3].")
+        Path | None,
+        typer.Option("--output", "-o", metavar="MP3", help="MP3 to write [default: audio/<date>-<slug>.mp3]."),
     ] = None,
     engine: Annotated[
-        str | None, typer.Option("--engine", "-e", help="auto, piper, gtts or an installed plugin engine.")
+        str | None,
+        typer.Option("--engine", "-e", metavar="NAME", help="auto, piper, gtts or an installed plugin engine."),
     ] = None,
-    voice: Annotated[str | None, typer.Option("--voice", help="Engine voice (Piper: a name or an .onnx path).")] = None,
+    voice: Annotated[
+        str | None, typer.Option("--voice", metavar="VOICE", help="Engine voice (Piper: a name or an .onnx path).")
+    ] = None,
     config_path: ConfigOption = None,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache folder [default: user cache dir].")
+        Path | None,
+        typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder [default: the user cache dir]."),
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise every clip afresh.")] = False,
     feed: Annotated[
         bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
     ] = False,
 ) -> None:
-    """Build one MP3 episode from an article, or a roundup episode from several."""
+    """Build an MP3 episode from one article, or a roundup from several.
+
+    Writes the MP3 with its transcript (.vtt) and chapters (.chapters.json) beside it.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
         sources = _sources(articles, from_list)
         _check_feed(feed, config)
         cache = NoCache() if no_cache else cache_for(config, cache_dir)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=stderr,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("speaking", total=None)
-
-            def report(event: BuildProgress) -> None:
-                if event.stage == "engine":
-                    progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
-                elif event.stage == "speak":
-                    description = f"speaking {event.message}"
-                    progress.update(task, completed=event.done, total=event.total, description=description)
-                elif event.stage == "write":
-                    progress.update(task, description="writing MP3")
-
+        with BuildDisplay(stderr) as report:
             episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
         if feed:
             feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
     stderr.print(
-        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
+        f"wrote [bold]{escape(str(episode.path))}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
         f"{len(episode.chapters)} chapters, {episode.engine})",
         highlight=False,
         soft_wrap=True,
     )
     if feed:
-        stderr.print(f"updated [bold]{feed_path}[/]", highlight=False, soft_wrap=True)
+        stderr.print(f"updated [bold]{escape(str(feed_path))}[/]", highlight=False, soft_wrap=True)
+
+
+class BuildDisplay:
+    """A build's progress on the terminal: the engine decision first, then the segments spoken with an ETA,
+    then the encoding. Piped (not a terminal) only the engine line is printed."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("eta"), TimeRemainingColumn(), console=console, transient=True,
+            disable=not console.is_terminal,  # piped: no bar, and no blank line where it was
+        )  # fmt: skip
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> BuildDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: BuildProgress) -> None:
+        if event.stage == "engine":
+            self.progress.console.print(escape(f"engine: {event.message}"), highlight=False, soft_wrap=True)
+        elif event.stage == "speak":
+            if self.task is None:  # known only now: no "0/?" while the engine is still being chosen
+                self.task = self.progress.add_task("speaking", total=event.total)
+            self.progress.update(self.task, completed=event.done, total=event.total)
+        elif event.stage == "encode" and self.task is not None:
+            self.progress.update(self.task, description="encoding MP3")
 
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
@@ -187,25 +256,44 @@ def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
         "author": config.feed.author or config.show.name,
         "image": config.feed.image or config.show.cover,
         "category": config.feed.category,
+        "subcategory": config.feed.subcategory,
         "explicit": config.feed.explicit,
         "language": config.feed.language,
+        "owner_name": config.feed.owner_name or config.feed.author or config.show.name,
+        "owner_email": config.feed.owner_email,
+        "locked": config.feed.locked,
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
     return FeedSettings(**values)
 
 
-@app.command("feed")
+@app.command("feed", cls=_Command)
 def feed_command(
     ctx: typer.Context,
-    directory: Annotated[Path, typer.Argument(help="The folder of episodes (and where feed.xml goes).")],
-    base_url: Annotated[str | None, typer.Option("--base-url", help="Where DIR is served from.")] = None,
-    title: Annotated[str | None, typer.Option("--title", help="The show's title [default: show.name].")] = None,
-    description: Annotated[str | None, typer.Option("--description", help="The show's description.")] = None,
-    image: Annotated[str | None, typer.Option("--image", help="The show's image (PNG or JPEG).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Feed file [default: DIR/feed.xml].")] = None,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder of episodes (and where feed.xml goes).")],
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", metavar="URL", help="Where DIR is served from [default: feed.base_url].")
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", metavar="TEXT", help="The show's title [default: show.name].")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", metavar="TEXT", help="The show's description.")
+    ] = None,
+    image: Annotated[
+        str | None,
+        typer.Option("--image", metavar="FILE", help="The show's image: square PNG or JPEG, RGB, 1400 to 3000 px."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Feed file [default: DIR/feed.xml].")
+    ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """Write an RSS podcast feed over the episodes in a folder, newest first."""
+    """Write an RSS podcast feed over the episodes in a folder.
+
+    The feed follows Apple's and the Podcast Standards Project's rules (PSP-1); its show details come from the
+    [feed] section of the config. Episodes are listed newest first.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         settings = feed_settings(config, base_url=base_url, title=title, description=description, image=image)
@@ -213,29 +301,92 @@ def feed_command(
             raise ConfigError("the feed needs --base-url (or feed.base_url in the config)")
         path = write_feed(directory, settings, output)
     count = len(read_items(directory))
-    stderr.print(f"wrote [bold]{path}[/] ({count} episodes)", highlight=False, soft_wrap=True)
+    stderr.print(f"wrote [bold]{escape(str(path))}[/] ({count} episodes)", highlight=False, soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=_Command)
+def serve(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="The folder of episodes to serve.")],
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Address to listen on; 0.0.0.0 for every device on your network."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port to listen on; 0 picks a free one.")] = 8000,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", metavar="URL", help="The URL the feed names [default: the address listened on]."),
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Serve a folder of episodes to podcast apps on your network.
+
+    Serves the feed, episodes, transcripts, chapters and cover with the HEAD and byte-range (206) answers
+    podcast apps need. Writes DIR/feed.xml first if it is missing. Stop with Ctrl+C.
+    """
+    from .serve import listening_url, open_server
+
+    with _reported_errors(ctx.obj["debug"]):
+        config = load_config(config_path)
+        server = open_server(directory, host, port)
+        base = (base_url or listening_url(server)).rstrip("/")
+        feed_path = directory / "feed.xml"
+        if not feed_path.exists():
+            write_feed(directory, feed_settings(config, base_url=base))
+            stderr.print(f"wrote [bold]{escape(str(feed_path))}[/] for {escape(base)}", highlight=False, soft_wrap=True)
+        elif not feed_self_url(feed_path).startswith(base + "/"):
+            stderr.print(
+                escape(f"note: {feed_path} points at {feed_self_url(feed_path) or 'another address'}; "
+                       f"`newscast feed {directory} --base-url {base}` points it here"),
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
+        stderr.print(
+            escape(f"serving {directory} at {base}/ ; subscribe to {base}/feed.xml"), highlight=False, soft_wrap=True
+        )
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            stderr.print("stopped", highlight=False)
+        finally:
+            server.server_close()
+
+
+@app.command(cls=_Command)
 def batch(
     ctx: typer.Context,
-    articles: Annotated[list[str] | None, typer.Argument(help="Articles: paths or URLs.")] = None,
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Where the episodes go.")] = Path("audio"),
+    articles: Annotated[
+        list[str] | None, typer.Argument(metavar="ARTICLE", help="Articles: paths or URLs, one episode each.")
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", metavar="DIR", help="Where the episodes go.", show_default=True)
+    ] = Path("audio"),
     from_list: Annotated[
-        Path | None, typer.Option("--from-list", help="A text file of articles, one path or URL a line.")
+        Path | None,
+        typer.Option("--from-list", metavar="FILE", help="A text file of articles, one path or URL a line."),
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="A Dask scheduler (tcp://host:8786) [default: a local cluster].")
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="ADDRESS", help="A Dask scheduler (tcp://host:8786) [default: a local cluster]."
+        ),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Local worker processes [default: the cores].")] = 0,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", metavar="N", help="Local worker processes [default: the cores].", show_default=False),
+    ] = 0,
     force: Annotated[bool, typer.Option("--force", help="Build again episodes that already exist.")] = False,
     feed: Annotated[bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder.")] = False,
     config_path: ConfigOption = None,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache folder, shared by every worker.")
+        Path | None, typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder, shared by every worker.")
     ] = None,
 ) -> None:
-    """Build one episode per article, in parallel on Dask (pip install 'newscast[dask]')."""
+    """Build one episode per article, in parallel on Dask.
+
+    Needs the Dask extra: pip install 'newscast[dask]'.
+    """
     from .batch import FAILED, run_batch
 
     with _reported_errors(ctx.obj["debug"]):
@@ -246,7 +397,7 @@ def batch(
         _check_feed(feed, config)
         with Progress(
             TextColumn("[bold]articles"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=stderr, transient=True,
+            TextColumn("eta"), TimeRemainingColumn(), console=stderr, transient=True, disable=not stderr.is_terminal,
         ) as progress:  # fmt: skip
             task = progress.add_task("articles", total=len(sources))
             results = run_batch(
@@ -255,34 +406,36 @@ def batch(
             )  # fmt: skip
         if feed:
             write_feed(out_dir, feed_settings(config))
-    table = Table(title=f"{len(results)} articles -> {out_dir}", title_justify="left")
+    table = Table(title=escape(f"{len(results)} articles -> {out_dir}"), title_justify="left")
     for column in ("article", "duration", "seconds", "status"):
         table.add_column(column, justify="right" if column in ("duration", "seconds") else "left")
     for result in results:
         minutes, seconds = divmod(round(result.duration), 60)
-        status = result.status if result.status != FAILED else f"[red]failed[/]: {result.reason}"
-        table.add_row(result.title or result.source, f"{minutes}:{seconds:02d}" if result.duration else "",
+        status = result.status if result.status != FAILED else f"[red]failed[/]: {escape(result.reason)}"
+        table.add_row(escape(result.title or result.source), f"{minutes}:{seconds:02d}" if result.duration else "",
                       f"{result.seconds:.1f}", status)  # fmt: skip
     stderr.print(table)
     if any(result.status == FAILED for result in results):
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def follow(
     ctx: typer.Context,
     feeds: Annotated[
-        list[str] | None, typer.Argument(help="RSS or Atom feeds, URLs or files (default: follow.feeds in the config).")
+        list[str] | None,
+        typer.Argument(metavar="FEED", help="RSS or Atom feeds, URLs or files [default: follow.feeds in the config]."),
     ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(
             "--out-dir",
-            help="Where the episodes and the follow state go (default: follow.directory, else output.directory).",
+            metavar="DIR",
+            help="Where the episodes and the follow state go [default: follow.directory, else output.directory].",
         ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", help="New items built this run at most, newest first.")
+        int | None, typer.Option("--limit", metavar="N", help="New items built this run at most, newest first.")
     ] = None,
     since: Annotated[
         str | None, typer.Option("--since", metavar="DATE", help="Ignore items published before DATE (YYYY-MM-DD).")
@@ -295,15 +448,21 @@ def follow(
         bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
     ] = False,
     engine: Annotated[
-        str | None, typer.Option("--engine", "-e", help="auto, piper, gtts or an installed plugin engine.")
+        str | None,
+        typer.Option("--engine", "-e", metavar="NAME", help="auto, piper, gtts or an installed plugin engine."),
     ] = None,
-    voice: Annotated[str | None, typer.Option("--voice", help="Engine voice (Piper: a name or an .onnx path).")] = None,
+    voice: Annotated[
+        str | None, typer.Option("--voice", metavar="VOICE", help="Engine voice (Piper: a name or an .onnx path).")
+    ] = None,
     config_path: ConfigOption = None,
     cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", help="Clip cache folder (default: the user cache dir).")
+        Path | None, typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder [default: the user cache dir].")
     ] = None,
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="A Dask scheduler (tcp://host:8786): the builds run there.")
+        str | None,
+        typer.Option(
+            "--scheduler", metavar="ADDRESS", help="A Dask scheduler (tcp://host:8786): the builds run there."
+        ),
     ] = None,
 ) -> None:
     """Build episodes from the new items of news feeds; rerun it (from cron) to build only what is new."""
@@ -340,19 +499,23 @@ def follow(
             if isinstance(event, FeedResult):
                 if event.status == FAILED:
                     stderr.print(
-                        f"[red]feed failed[/]: {event.source}: {event.reason}", highlight=False, soft_wrap=True
+                        f"[red]feed failed[/]: {escape(event.source)}: {escape(event.reason)}",
+                        highlight=False,
+                        soft_wrap=True,
                     )
                 return
-            title = event.title or event.key
+            title = escape(event.title or event.key)
             if event.status == BUILT:
                 minutes, seconds = divmod(round(event.duration), 60)
-                stderr.print(f"built {event.episode} ({minutes}:{seconds:02d}, from the {event.source}): {title}",
-                             highlight=False, soft_wrap=True)  # fmt: skip
+                where = f"{escape(str(event.episode))} ({minutes}:{seconds:02d}, from the {event.source})"
+                stderr.print(f"built {where}: {title}", highlight=False, soft_wrap=True)
             elif event.status == FAILED:
                 later = "given up" if event.given_up else "retried next run"
-                stderr.print(f"[red]failed[/] ({later}): {title}: {event.reason}", highlight=False, soft_wrap=True)
+                stderr.print(
+                    f"[red]failed[/] ({later}): {title}: {escape(event.reason)}", highlight=False, soft_wrap=True
+                )
             else:
-                stderr.print(f"skipped: {event.reason}", highlight=False, soft_wrap=True)
+                stderr.print(f"skipped: {escape(event.reason)}", highlight=False, soft_wrap=True)
 
         result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=report)
     built = sum(item.status == BUILT for item in result.items)
@@ -369,18 +532,20 @@ def follow(
         parts.append(f"{result.waiting} left for the next run (--limit)")
     if result.removed:
         parts.append(f"{len(result.removed)} old episodes removed")
-    stderr.print(f"{directory}: " + ", ".join(parts), highlight=False, soft_wrap=True)
+    stderr.print(f"{escape(str(directory))}: " + ", ".join(parts), highlight=False, soft_wrap=True)
     if result.feed_path is not None:
-        stderr.print(f"updated [bold]{result.feed_path}[/]", highlight=False, soft_wrap=True)
+        stderr.print(f"updated [bold]{escape(str(result.feed_path))}[/]", highlight=False, soft_wrap=True)
     if result.failed:
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(cls=_Command)
 def info(
     ctx: typer.Context,
-    episode: Annotated[Path, typer.Argument(help="An episode MP3.")],
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    episode: Annotated[Path, typer.Argument(metavar="MP3", help="An episode MP3.")],
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", metavar="text|json", help="Plain text or JSON.")
+    ] = OutputFormat.text,
 ) -> None:
     """Print an episode's duration, loudness, tags and chapters."""
     with _reported_errors(ctx.obj["debug"]):
@@ -414,23 +579,29 @@ def _clock(seconds: float) -> str:
     return f"{int(minutes)}:{rest:06.3f}"
 
 
-@app.command()
+@app.command(cls=_Command)
 def voices(
     ctx: typer.Context,
     engine: Annotated[
-        str | None, typer.Option("--engine", "-e", help="List this engine's voices only [default: every engine].")
+        str | None,
+        typer.Option("--engine", "-e", metavar="NAME", help="List this engine's voices only [default: every engine]."),
     ] = None,
     download: Annotated[
         str | None, typer.Option("--download", metavar="NAME", help="Download a Piper voice for offline use.")
     ] = None,
     config_path: ConfigOption = None,
 ) -> None:
-    """List the voices each engine can speak with: bundled, downloaded, downloadable."""
+    """List the voices each engine can speak with.
+
+    Each voice is marked bundled, downloaded or downloadable.
+    """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         if download:
             path = voice_model_path(download)
-            stderr.print(f"voice [bold]{download}[/] is ready: {path}", highlight=False, soft_wrap=True)
+            stderr.print(
+                f"voice [bold]{escape(download)}[/] is ready: {escape(str(path))}", highlight=False, soft_wrap=True
+            )
             return
         names = [engine] if engine else sorted(available_engines())
         for name in names:
@@ -438,10 +609,10 @@ def voices(
             for voice in listed:
                 typer.echo(f"{name}\t{voice.name}\t{voice.language}\t{voice.status}")
             for note in notes:
-                stderr.print(f"{name}: {note}", highlight=False, soft_wrap=True)
+                stderr.print(escape(f"{name}: {note}"), highlight=False, soft_wrap=True)
 
 
-@app.command("config")
+@app.command("config", cls=_Command)
 def show_config(
     path: Annotated[bool, typer.Option("--path", help="Print where the user config file is read from.")] = False,
 ) -> None:

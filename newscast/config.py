@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 import platformdirs
 
 from .errors import ConfigError
+from .images import check_cover
 
 SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "credits", "outro")
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
@@ -69,6 +72,7 @@ class SpeechConfig:
 
 @dataclass(frozen=True)
 class OutputConfig:
+    preset: str
     directory: str
     bitrate: int
     sample_rate: int
@@ -99,10 +103,14 @@ class FeedConfig:
     title: str
     description: str
     author: str
+    owner_name: str
+    owner_email: str
     image: str
     category: str
+    subcategory: str
     explicit: bool
     language: str
+    locked: bool
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,19 @@ def default_config_text() -> str:
     return resources.files("newscast").joinpath("default.toml").read_text(encoding="utf-8")
 
 
+@cache
+def apple_categories() -> dict[str, tuple[str, ...]]:
+    """Apple Podcasts' categories and their subcategories (shipped as data)."""
+    text = resources.files("newscast").joinpath("apple_categories.toml").read_text(encoding="utf-8")
+    return {name: tuple(subs) for name, subs in tomllib.loads(text).items()}
+
+
+@cache
+def output_presets() -> dict[str, dict[str, Any]]:
+    """The [output] presets (shipped as data): name -> the output keys it sets."""
+    return tomllib.loads(resources.files("newscast").joinpath("presets.toml").read_text(encoding="utf-8"))
+
+
 def user_config_path() -> Path:
     """Where a user's own config file is picked up from when no --config is given."""
     return Path(platformdirs.user_config_dir("newscast")) / "config.toml"
@@ -168,16 +189,37 @@ def load_config(path: str | Path | None = None, overrides: dict[str, dict[str, A
     source = "defaults"
     if path is None and user_config_path().is_file():
         path = user_config_path()
+    layers: list[tuple[dict[str, Any], str]] = []
     if path is not None:
         path = Path(path)
-        _merge(data, _with_paths_from(path.parent, _read_toml(path)), str(path))
+        layers.append((_with_paths_from(path.parent, _read_toml(path)), str(path)))
         source = str(path)
     if overrides:
-        _merge(data, overrides, "command line")
+        layers.append((overrides, "command line"))
+    _apply_preset(data, layers)
+    for layer, where in layers:
+        _merge(data, layer, where)
     return _build(data, source)
 
 
+def _apply_preset(data: dict[str, Any], layers: list[tuple[dict[str, Any], str]]) -> None:
+    """An [output] preset sets its keys first, so any key the user sets beside it still wins."""
+    name, where = "", "defaults"
+    for layer, layer_where in layers:
+        output = layer.get("output")
+        if isinstance(output, dict) and "preset" in output:
+            name, where = output["preset"], layer_where
+    if not name:
+        return
+    presets = output_presets()
+    if not isinstance(name, str) or name not in presets:
+        allowed = ", ".join(f'"{preset}"' for preset in presets)
+        raise ConfigError(f'output.preset in {where} must be "" (lean speech) or one of {allowed}, got {name!r}')
+    data["output"].update(presets[name])
+
+
 FILE_KEYS = (("show", "cover"), ("music", "intro"), ("music", "outro"), ("roundup", "sting"), ("feed", "image"))
+IMAGE_KEYS = (("show", "cover"), ("feed", "image"))
 
 
 def _with_paths_from(folder: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -292,6 +334,10 @@ def _validate(config: Config) -> None:
         value = getattr(getattr(config, section), key)
         if value and not Path(value).expanduser().is_file():
             raise ConfigError(f"{section}.{key} ({where}): no such file: {value}")
+    for section, key in IMAGE_KEYS:
+        if value := getattr(getattr(config, section), key):
+            check_cover(value, f"{section}.{key} ({where})")
+    _validate_feed(config.feed, where)
     music = config.music
     for name, low, high in (("level", -30, 10), ("duck", -60, 0), ("lead_in", 0, 60), ("tail", 0, 60), ("fade", 0, 30)):
         if not low <= getattr(music, name) <= high:
@@ -316,11 +362,11 @@ def _validate(config: Config) -> None:
     for template_name in ("intro", "outro"):
         template = getattr(config.script, template_name)
         try:
-            template.format(headline="", show="", date="", byline="")
+            template.format(headline="", show="", date="", byline="", outlet="")
         except (KeyError, IndexError, ValueError) as error:
             raise ConfigError(
                 f"script.{template_name} ({where}) has a bad field {error}; "
-                "allowed: {headline}, {show}, {date}, {byline}"
+                "allowed: {headline}, {show}, {date}, {byline}, {outlet}"
             ) from None
     follow = config.follow
     if not all(isinstance(feed, str) and feed.strip() for feed in follow.feeds):
@@ -342,3 +388,27 @@ def _validate(config: Config) -> None:
                 f"roundup.{name} ({where}) has a bad field {error}; "
                 "allowed: {show}, {date}, {headlines}, {count}, {headline}"
             ) from None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+
+def _validate_feed(feed: FeedConfig, where: str) -> None:
+    categories = apple_categories()
+    if feed.category not in categories:
+        raise ConfigError(
+            f"feed.category ({where}) must be one of Apple's podcast categories, got {feed.category!r}; "
+            f"allowed: {', '.join(categories)}"
+        )
+    subcategories = categories[feed.category]
+    if feed.subcategory and feed.subcategory not in subcategories:
+        allowed = ", ".join(subcategories) if subcategories else f"none ({feed.category} has no subcategories)"
+        raise ConfigError(
+            f"feed.subcategory ({where}) is not an Apple subcategory of {feed.category}, got {feed.subcategory!r}; "
+            f"allowed: {allowed}"
+        )
+    if feed.owner_email and not _EMAIL.match(feed.owner_email):
+        raise ConfigError(f"feed.owner_email ({where}) must be an e-mail address, got {feed.owner_email!r}")
+    if not _LANGUAGE.match(feed.language):
+        raise ConfigError(f"feed.language ({where}) must be a language code such as en or en-GB, got {feed.language!r}")

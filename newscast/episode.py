@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
+import soxr
 
 from .config import Config
 from .errors import AudioError
@@ -141,8 +142,14 @@ def _samples(segment: AudioSegment) -> np.ndarray:
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Mono float samples at another rate (pydub's converter)."""
-    return _samples(_segment(samples, from_rate).set_frame_rate(to_rate))
+    """Mono float samples at another rate, through soxr's band-limited resampler.
+
+    (pydub's converter, audioop.ratecv, has no anti-alias filter: a tone above the new Nyquist frequency
+    folds back into the audible band.)
+    """
+    if from_rate == to_rate or not len(samples):
+        return samples
+    return soxr.resample(samples.astype(np.float32, copy=False), from_rate, to_rate, quality="HQ")
 
 
 def prepare_clip(clip: Clip, level: _Level, fade_ms: int, pause_frames: int) -> np.ndarray:

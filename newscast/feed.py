@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,13 +20,16 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3NoHeaderError
 from mutagen.mp3 import MP3
 
+from .config import apple_categories
 from .errors import ArticleError, AudioError, ConfigError
 from .files import write_atomically
+from .images import check_cover
 from .metadata import default_cover, sidecar_paths
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
+DESCRIPTION_BYTES = 4000  # PSP-1's limit for channel and item descriptions
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # fixed by the Podcasting 2.0 spec
 
 
@@ -37,8 +41,13 @@ class FeedSettings:
     author: str
     image: str = ""  # a file; empty: a cover.* already in the folder, else the bundled cover
     category: str = "News"
+    subcategory: str = ""
     explicit: bool = False
-    language: str = "en"
+    language: str = "en"  # when the episodes do not say which language they are in
+    owner_name: str = ""  # empty: the author
+    owner_email: str = ""
+    locked: bool = False
+    feed_url: str = ""  # empty: the feed's name under base_url
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ class FeedItem:
     author: str
     transcript: Path | None
     chapters: Path | None
+    language: str = ""
+    link: str = ""  # the article's web address, when it was read from one
 
 
 def read_item(path: Path) -> FeedItem:
@@ -84,6 +95,8 @@ def read_item(path: Path) -> FeedItem:
         author=text("TPE1"),
         transcript=transcript if transcript.is_file() else None,
         chapters=chapters if chapters.is_file() else None,
+        language=text("TLAN"),
+        link=next((str(frame.url) for frame in tags.getall("WXXX") if frame.desc == "source"), ""),
     )
 
 
@@ -108,67 +121,123 @@ def _url(base: str, path: Path, directory: Path) -> str:
     return base.rstrip("/") + "/" + quote(path.relative_to(directory).as_posix())
 
 
+def _within(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` UTF-8 bytes, with an ellipsis when cut."""
+    if len(text.encode()) <= limit:
+        return text
+    cut = text.encode()[: limit - 3].decode(errors="ignore").rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
+def feed_self_url(feed_path: Path) -> str:
+    """The atom:link rel="self" of a feed on disk; empty if it has none or cannot be read."""
+    try:
+        links = etree.parse(str(feed_path)).getroot().findall(f"channel/{{{ATOM}}}link[@rel='self']")
+    except (OSError, etree.XMLSyntaxError):
+        return ""
+    return links[0].get("href", "") if links else ""
+
+
 def _duration(seconds: float) -> str:
     whole = round(seconds)
     return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
 
 
 def _channel_image(directory: Path, settings: FeedSettings) -> Path:
-    """The show's image inside the folder, so the feed can point at it."""
+    """The show's image inside the folder, so the feed can point at it; checked as podcast apps would."""
     if settings.image:
-        source = Path(settings.image)
-        if not source.is_file():
-            raise ConfigError(f"feed image not found: {source}")
+        source = Path(settings.image).expanduser()
+        image = check_cover(source, "feed image")
         if source.resolve().parent == directory.resolve():
             return source
-        target = directory / f"cover{source.suffix.lower()}"
-        target.write_bytes(source.read_bytes())
+        target = directory / f"cover{image.suffix}"
+        write_atomically(target, source.read_bytes())
+        for stale in directory.glob("cover.*"):  # an earlier cover of another type would be served beside it
+            if stale != target and stale.suffix.lower() in (".png", ".jpg", ".jpeg"):
+                stale.unlink(missing_ok=True)
         return target
-    existing = sorted(directory.glob("cover.*"))
+    existing = sorted(path for path in directory.glob("cover.*") if path.suffix.lower() in (".png", ".jpg", ".jpeg"))
     if existing:
+        check_cover(existing[0], "the folder's cover image")
         return existing[0]
     target = directory / "cover.png"
-    target.write_bytes(default_cover())
+    write_atomically(target, default_cover())
     return target
+
+
+def feed_url(directory: Path, settings: FeedSettings, feed_path: Path) -> str:
+    """Where the feed itself is fetched from: inside DIR, its place under the base URL; elsewhere, its name
+    beside the episodes (where it has to be published for the enclosure URLs to hold)."""
+    if settings.feed_url:
+        return settings.feed_url
+    try:
+        return _url(settings.base_url, feed_path.resolve(), directory.resolve())
+    except ValueError:
+        return settings.base_url.rstrip("/") + "/" + quote(feed_path.name)
+
+
+def channel_language(items: list[FeedItem], configured: str) -> str:
+    """The language most episodes were read in, else the configured one; the configured one also when it is
+    the same language, more precisely (en-GB for episodes in en)."""
+    counts = Counter(item.language for item in items if item.language)
+    if not counts:
+        return configured
+    spoken = counts.most_common(1)[0][0]
+    return configured if configured.split("-")[0].lower() == spoken.split("-")[0].lower() else spoken
 
 
 def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> bytes:
     """The RSS document for the episodes in ``directory``."""
     if not settings.base_url.startswith(("http://", "https://")):
         raise ConfigError(f"the feed needs a base URL starting with http:// or https://, got {settings.base_url!r}")
-    feed_url = _url(settings.base_url, feed_path, directory) if feed_path.parent == directory else settings.base_url
+    if settings.category not in apple_categories():
+        allowed = ", ".join(apple_categories())
+        raise ConfigError(f"{settings.category!r} is not an Apple Podcasts category; allowed: {allowed}")
+    self_url = feed_url(directory, settings, feed_path)
     image_url = _url(settings.base_url, _channel_image(directory, settings), directory)
+    items = read_items(directory)
     nsmap = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
     rss = etree.Element("rss", version="2.0", nsmap=nsmap)
     channel = etree.SubElement(rss, "channel")
 
-    def add(parent, tag: str, text: str | None = None, **attributes: str):
-        element = etree.SubElement(parent, tag, **attributes)
-        if text is not None:
-            element.text = text
+    def add(parent, tag: str, value: str | None = None, /, **attributes: str):
+        element = etree.SubElement(parent, tag, **attributes)  # attributes: itunes:category's is named text
+        if value is not None:
+            element.text = value
         return element
 
+    explicit = "true" if settings.explicit else "false"
+    add(channel, f"{{{ATOM}}}link", href=self_url, rel="self", type="application/rss+xml")
     add(channel, "title", settings.title)
     add(channel, "link", settings.base_url)
-    add(channel, "description", settings.description or settings.title)
-    add(channel, "language", settings.language)
+    add(channel, "description", _within(settings.description or settings.title, DESCRIPTION_BYTES))
+    add(channel, "language", channel_language(items, settings.language))
     add(channel, "generator", "newscast")
     add(channel, "lastBuildDate", email.utils.format_datetime(datetime.now(UTC)))
-    add(channel, f"{{{ATOM}}}link", href=feed_url, rel="self", type="application/rss+xml")
     image = add(channel, "image")
     add(image, "url", image_url)
     add(image, "title", settings.title)
     add(image, "link", settings.base_url)
     add(channel, f"{{{ITUNES}}}author", settings.author)
+    owner = add(channel, f"{{{ITUNES}}}owner")
+    add(owner, f"{{{ITUNES}}}name", settings.owner_name or settings.author)
+    if settings.owner_email:
+        add(owner, f"{{{ITUNES}}}email", settings.owner_email)
     add(channel, f"{{{ITUNES}}}image", href=image_url)
-    add(channel, f"{{{ITUNES}}}category", text=settings.category)
-    add(channel, f"{{{ITUNES}}}explicit", "true" if settings.explicit else "false")
+    category = add(channel, f"{{{ITUNES}}}category", text=settings.category)
+    if settings.subcategory:
+        add(category, f"{{{ITUNES}}}category", text=settings.subcategory)
+    add(channel, f"{{{ITUNES}}}explicit", explicit)
     add(channel, f"{{{ITUNES}}}type", "episodic")
-    add(channel, f"{{{PODCAST}}}guid", podcast_guid(feed_url))
-    for item in read_items(directory):
+    locked = {"owner": settings.owner_email} if settings.owner_email else {}
+    add(channel, f"{{{PODCAST}}}locked", "yes" if settings.locked else "no", **locked)
+    add(channel, f"{{{PODCAST}}}guid", podcast_guid(self_url))
+    add(channel, f"{{{PODCAST}}}medium", "podcast")
+    for item in items:
         entry = add(channel, "item")
         add(entry, "title", item.title)
-        add(entry, "description", item.description or item.title)
+        add(entry, "link", item.link or settings.base_url)
+        add(entry, "description", _within(item.description or item.title, DESCRIPTION_BYTES))
         add(entry, "enclosure", url=_url(settings.base_url, item.path, directory), length=str(item.length),
             type="audio/mpeg")  # fmt: skip
         add(entry, "guid", item.guid, isPermaLink="false")
@@ -176,10 +245,11 @@ def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> byte
         add(entry, f"{{{ITUNES}}}author", item.author or settings.author)
         add(entry, f"{{{ITUNES}}}duration", _duration(item.duration))
         add(entry, f"{{{ITUNES}}}episodeType", "full")
-        add(entry, f"{{{ITUNES}}}explicit", "true" if settings.explicit else "false")
+        add(entry, f"{{{ITUNES}}}explicit", explicit)
+        add(entry, f"{{{ITUNES}}}image", href=image_url)
         if item.transcript is not None:
             add(entry, f"{{{PODCAST}}}transcript", url=_url(settings.base_url, item.transcript, directory),
-                type="text/vtt")  # fmt: skip
+                type="text/vtt", **({"language": item.language} if item.language else {}))  # fmt: skip
         if item.chapters is not None:
             add(entry, f"{{{PODCAST}}}chapters", url=_url(settings.base_url, item.chapters, directory),
                 type="application/json+chapters")  # fmt: skip

@@ -26,6 +26,7 @@ from mutagen.id3 import (
     TDRC,
     TGID,
     TIT2,
+    TLAN,
     TPE1,
     WXXX,
     CTOCFlags,
@@ -105,11 +106,12 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
     """ID3v2.3: title, artist, album, date, source, cover, and chapters with a table of contents."""
     tags = ID3()
     tags.add(TIT2(encoding=3, text=script.title))
-    tags.add(TPE1(encoding=3, text=script.byline.removeprefix("By ").strip() or config.show.name))
+    tags.add(TPE1(encoding=3, text=script.byline or config.show.name))
     tags.add(TALB(encoding=3, text=config.show.name))
     tags.add(TCON(encoding=3, text="Podcast"))
     if script.date:
         tags.add(TDRC(encoding=3, text=script.date))
+    tags.add(TLAN(encoding=3, text=script.language or config.speech.language))
     if script.source:
         tags.add(COMM(encoding=3, lang="eng", desc="source", text=script.source))
         if script.source.startswith(("http://", "https://")):
@@ -139,6 +141,37 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
             )
         )
     tags.save(path, v2_version=3)
+    _chapters_in_time_order(path)
+
+
+def _chapters_in_time_order(path: Path) -> None:
+    """Put the CHAP frames in time order inside the tag, in the places they already take.
+
+    mutagen writes frames by size (smallest first), so chapters came out scrambled; players that read CHAP
+    frames in file order (ffprobe among them) then list them scrambled. The tag keeps its size, so the audio
+    after it does not move.
+    """
+    with path.open("r+b") as handle:
+        header = handle.read(10)
+        if header[:3] != b"ID3" or header[3] != 3 or header[5] & 0xC0:  # v2.3 with no unsync or extended header
+            return
+        size = int.from_bytes(bytes(byte & 0x7F for byte in header[6:10]), "big")  # synchsafe: 7 bits a byte
+        body = handle.read(size)
+        frames, position = [], 0
+        while position + 10 <= len(body) and body[position] != 0:
+            length = int.from_bytes(body[position + 4 : position + 8], "big")
+            frames.append(body[position : position + 10 + length])
+            position += 10 + length
+
+        def start(frame: bytes) -> int:
+            data = frame[10:]
+            end_of_id = data.index(b"\0")
+            return int.from_bytes(data[end_of_id + 1 : end_of_id + 5], "big")
+
+        ordered = iter(sorted((frame for frame in frames if frame[:4] == b"CHAP"), key=start))
+        rewritten = b"".join(next(ordered) if frame[:4] == b"CHAP" else frame for frame in frames)
+        handle.seek(10)
+        handle.write(rewritten)
 
 
 def _timestamp(seconds: float) -> str:

@@ -27,7 +27,8 @@ class Article:
 
     headline: str
     blocks: tuple[Block, ...]
-    byline: str = ""
+    byline: str = ""  # the writers' names only ("By" and the outlet removed)
+    outlet: str = ""  # the publication the byline named, if it named one
     date: str = ""  # the date line as printed on the page
     iso_date: str = ""  # YYYY-MM-DD when the date line could be parsed
     dateline: str = ""  # place name from "LONDON (CNN)" style openings
@@ -70,6 +71,8 @@ class Script:
     source: str = ""
     description: str = ""  # the highlights or the first paragraph; for a roundup, its headlines
     stories: tuple[str, ...] = ()  # a roundup's headlines, in the order they are read
+    language: str = ""  # the articles' language when the reader knows it; empty: the speech language
+    outlet: str = ""  # the publication the byline named
 
     def to_dict(self) -> dict:
         data = {

@@ -23,7 +23,9 @@ from .speech.text import speakable, split_sentences
 
 @dataclass(frozen=True)
 class Progress:
-    """A report from a running build: ``stage`` is engine, speak or write."""
+    """A report from a running build. ``stage``: engine (the engine chosen, and why), speak (``done`` of ``total``
+    segments spoken; the first report has done 0), encode (speech is done; the MP3 is being finished), write
+    (the episode is on disk)."""
 
     stage: str
     done: int = 0
@@ -93,12 +95,14 @@ def synthesize(
                     pending[spoken] = pool.submit(speak, spoken)
                 else:
                     ready[spoken] = audio
+        on_progress(Progress("speak", 0, len(plans)))
         try:
             for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
                 audios = [ready.get(spoken) or pending[spoken].result() for _, spoken in plan if spoken.strip()]
                 written = [sentence for sentence, spoken in plan if spoken.strip()]
                 on_progress(Progress("speak", done, len(plans), segment.kind))
                 yield join_sentences(segment, written, audios, config.speech.sentence_silence)
+            on_progress(Progress("encode", len(plans), len(plans)))
         finally:
             for future in pending.values():
                 future.cancel()

@@ -32,6 +32,7 @@ def build_script(article: Article, config: Config) -> Script:
         "show": config.show.name,
         "date": spoken_date(article),
         "byline": article.byline,
+        "outlet": article.outlet,
     }
     segments: list[Segment] = []
     for kind in config.script.order:
@@ -42,7 +43,8 @@ def build_script(article: Article, config: Config) -> Script:
         elif kind == "headline" and article.headline:
             segments.append(Segment(kind, article.headline, pauses.segment))
         elif kind == "byline" and article.byline:
-            segments.append(Segment(kind, article.byline, pauses.segment))
+            outlet = f", {article.outlet}" if article.outlet else ""
+            segments.append(Segment(kind, f"By {article.byline}{outlet}", pauses.segment))
         elif kind == "date" and fields["date"]:
             segments.append(Segment(kind, fields["date"], pauses.segment))
         elif kind == "highlights" and article.highlights:
@@ -64,6 +66,8 @@ def build_script(article: Article, config: Config) -> Script:
         byline=article.byline,
         source=article.source,
         description=describe(article),
+        language=getattr(article, "language", ""),  # set when the reader detected the article's language
+        outlet=article.outlet,
     )
 
 

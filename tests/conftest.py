@@ -90,3 +90,29 @@ def isolated(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def tone_config():
     return load_config(overrides={"speech": {"engine": "tone"}})
+
+
+def png_bytes(width: int = 1400, height: int = 1400, colour_type: int = 2) -> bytes:
+    """A real PNG of one flat colour (zlib-compressed rows), as an image editor would save it."""
+    import struct
+
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[colour_type]
+    raw = (b"\x00" + bytes([40, 90, 160, 255][:channels]) * width) * height
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def jpeg_bytes(width: int = 1400, height: int = 1400, components: int = 3) -> bytes:
+    """The marker structure of a baseline JPEG (JFIF header, frame header, scan, end): what the cover check reads."""
+    import struct
+
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x01\x00H\x00H\x00\x00"
+    frame = struct.pack(">HBHHB", 8 + 3 * components, 8, height, width, components)
+    frame += b"".join(bytes([index + 1, 0x11, 0]) for index in range(components))
+    scan = b"\xff\xda" + struct.pack(">HB", 6 + 2 * components, components)
+    scan += b"".join(bytes([index + 1, 0]) for index in range(components)) + b"\x00\x3f\x00"
+    return b"\xff\xd8" + app0 + b"\xff\xc0" + frame + scan + b"\x12\x34" * 64 + b"\xff\xd9"

@@ -20,7 +20,7 @@ from newscast.metadata import default_cover, webvtt
 from newscast.models import Cue
 from newscast.speech.text import speakable, split_sentences
 
-from .conftest import EXAMPLE_ARTICLE, SECONDS_PER_CHARACTER
+from .conftest import EXAMPLE_ARTICLE, SECONDS_PER_CHARACTER, jpeg_bytes
 
 CHAPTER_TITLES = [
     "Coastal city brings back its century-old ferry with electric engines",
@@ -205,7 +205,7 @@ def test_missing_music_or_cover_is_a_config_error(tmp_path):
 
 def test_custom_cover(tmp_path):
     jpeg = tmp_path / "cover.jpg"
-    jpeg.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    jpeg.write_bytes(jpeg_bytes())  # a cover must now look like real cover art (the image checks)
     config = load_config(overrides={"speech": {"engine": "tone"}, "show": {"cover": str(jpeg)}})
     episode = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "c.mp3")
     (cover,) = ID3(episode.path).getall("APIC")

@@ -89,7 +89,7 @@ def test_every_body_sentence_of_the_example_is_kept_in_order():
 def test_example_header_fields():
     article = read_article(EXAMPLE_ARTICLE)
     assert article.headline == "Coastal city brings back its century-old ferry with electric engines"
-    assert article.byline == "By Marisol Ortega and Daniel Whitcombe, CNN"
+    assert (article.byline, article.outlet) == ("Marisol Ortega and Daniel Whitcombe", "CNN")
     assert article.iso_date == "2017-03-06"
     assert article.dateline == "Port Alder, Maine"
     assert len(article.highlights) == 3

@@ -7,7 +7,8 @@ from newscast.models import HEADING, ITEM, PARAGRAPH, Article, Block
 def article(**fields):
     base = {
         "headline": "Ferry returns",
-        "byline": "By Ana Ruiz, CNN",
+        "byline": "Ana Ruiz",
+        "outlet": "CNN",
         "date": "Updated 10:02 AM ET, Mon March 6, 2017",
         "iso_date": "2017-03-06",
         "highlights": ("It is quiet", "It is electric"),
@@ -47,7 +48,7 @@ def test_order_intro_outro_templates_and_pauses():
             "script": {
                 "order": ["intro", "headline", "byline", "date", "body", "credits", "outro"],
                 "intro": "This is {show} for {date}.",
-                "outro": "You heard {headline} by {byline}.",
+                "outro": "You heard {headline} by {byline} of {outlet}.",
             },
             "show": {"name": "Harbor Daily"},
         }
@@ -57,7 +58,7 @@ def test_order_intro_outro_templates_and_pauses():
     assert segments[2].text == "By Ana Ruiz, CNN"
     assert segments[3].text == "Monday, March 6, 2017"
     assert segments[-2].kind == "credits"
-    assert segments[-1].text == "You heard Ferry returns by By Ana Ruiz, CNN."
+    assert segments[-1].text == "You heard Ferry returns by Ana Ruiz of CNN."  # names only: no "by By"
     pauses = {s.text: s.pause_ms for s in segments}
     assert pauses["Batteries"] == config.pauses.heading
     assert pauses["one"] == config.pauses.item

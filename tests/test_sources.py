@@ -37,7 +37,7 @@ def spoken(article):
 def test_saved_html_page():
     article = read_article(HTML_PAGE)
     assert article.headline == "Old quarry becomes the county's first swimming lake"
-    assert article.byline == "By Ruth Abernathy"
+    assert article.byline == "Ruth Abernathy"
     assert article.iso_date == "2021-07-02"
     assert [b.text for b in article.blocks if b.kind == "heading"] == ["Lifeguards and limits"]
     assert [b.text for b in article.blocks if b.kind == "item"] == [
@@ -93,7 +93,7 @@ Crossings will be quieter, and timetables will not change.
 """
     article = read_text(page)
     assert article.headline == "Island ferries switch to batteries"
-    assert article.byline == "By Lena Hart"
+    assert article.byline == "Lena Hart"
     assert article.highlights == ("Operators say the switch will cut fuel bills by half.",)
     assert article.paragraphs[0].endswith("is paid for by a state grant from the clean harbors fund.")
     assert [b.text for b in article.blocks if b.kind == "heading"] == ["What riders can expect"]

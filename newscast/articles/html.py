@@ -9,6 +9,7 @@ import warnings
 from ..errors import ArticleError
 from ..models import Article
 from . import noise
+from .byline import byline_fields
 from .dates import find_date
 from .text import is_byline, read_body
 
@@ -116,7 +117,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     date = tree.get("date") or ""
     return Article(
         headline=headline,
-        byline=byline,
+        **byline_fields(byline),
         date=date,
         iso_date=find_date(date),
         dateline=place,

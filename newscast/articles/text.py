@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..errors import ArticleError
 from ..models import HEADING, ITEM, PARAGRAPH, Article, Block
 from . import noise
+from .byline import byline_fields
 from .dates import find_date, is_date_line
 
 _WRAPPED_LINE_LENGTH = range(55, 101)
@@ -261,7 +262,7 @@ def parse_scrape(text: str, source: str = "") -> Article:
         )
     return Article(
         headline=header.headline,
-        byline=header.byline,
+        **byline_fields(header.byline),
         date=header.date,
         iso_date=find_date(header.date) if header.date else "",
         dateline=place,
