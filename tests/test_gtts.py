@@ -132,14 +132,18 @@ def test_requests_carry_a_timeout():
     assert responses.calls[0].request.req_kwargs["timeout"] == 7.5
 
 
-def test_throttle_spaces_request_starts():
+def test_throttle_spaces_request_starts(monkeypatch):
+    # A fake clock that only moves when the throttle sleeps: the spacing is exact, whatever the machine's load.
+    clock = [100.0]
+    monkeypatch.setattr(gtts_engine.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(gtts_engine.time, "sleep", lambda seconds: clock.__setitem__(0, clock[0] + seconds))
     throttle = gtts_engine.Throttle(rate=50)
     started = []
     for _ in range(6):
         throttle.wait()
-        started.append(time.monotonic())
+        started.append(clock[0])
     gaps = [later - earlier for earlier, later in itertools.pairwise(started)]
-    assert min(gaps) >= 0.018  # 1/50 s, less the clock's grain
+    assert gaps == pytest.approx([0.02] * 5)
 
 
 def test_unsupported_language():
