@@ -6,7 +6,6 @@ import base64
 import io
 import itertools
 import re
-import time
 from urllib.parse import unquote
 
 import numpy as np
