@@ -8,7 +8,7 @@ import warnings
 
 from ..errors import ArticleError
 from ..models import Article
-from . import noise
+from . import noise, signals
 from .dates import find_date
 from .text import is_byline, read_body
 
@@ -110,8 +110,8 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
-    blocks, credits, place = read_body(units, headline)
-    if not blocks:
+    body = read_body(units, headline, signals.detect_language(" ".join(units)))
+    if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
     date = tree.get("date") or ""
     return Article(
@@ -119,8 +119,9 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         byline=byline,
         date=date,
         iso_date=find_date(date),
-        dateline=place,
-        blocks=tuple(blocks),
-        credits=tuple(credits),
+        dateline=body.place,
+        blocks=tuple(body.blocks),
+        credits=tuple(body.credits),
         source=url or source,
+        dropped=tuple(body.dropped),
     )

@@ -1,0 +1,170 @@
+"""The few phrase lists the reader still needs, as data in one place, in several languages.
+
+Each entry matches a WHOLE short unit (the phrase, its punctuation and at most a few more words),
+never a phrase inside a longer sentence; tests/test_labels.py shows a real sentence holding each
+one that is still spoken.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A label over a list of links to other stories ("SEE MORE:", "Lesen Sie auch").
+TEASER_LABELS = (
+    "see more",
+    "see also",
+    "also see",
+    "also read",
+    "read also",
+    "don't miss",
+    "do not miss",
+    "more on this",
+    "more on this story",
+    "read next",
+    "related",
+    "related stories",
+    "related articles",
+    "you might also like",
+    "lea también",
+    "lee también",
+    "te puede interesar",
+    "lesen sie auch",
+    "mehr zum thema",
+    "das könnte sie auch interessieren",
+    "à lire aussi",
+    "lire aussi",
+    "voir aussi",
+    "leggi anche",
+    "leia também",
+    "veja também",
+    "lees ook",
+    "czytaj także",
+    "czytaj też",
+    "читайте также",
+    "läs också",
+    "læs også",
+    "les også",
+)
+
+# Paywall, subscription and sign-up lines.
+PAYWALL_LINES = (
+    "to view the full story, please subscribe",
+    "subscribe to continue reading",
+    "subscribe to read the full story",
+    "thanks for signing up",
+    "thank you for signing up",
+    "already a subscriber",
+    "this article is for subscribers only",
+    "this content is for subscribers only",
+    "log in to continue reading",
+    "sign in to continue reading",
+    "create a free account to continue reading",
+    "you have reached your limit of free articles",
+    "jetzt abonnieren",
+    "suscríbete",
+    "abonnez-vous",
+)
+
+# Comment-form chrome under an article.
+COMMENT_FORM_LINES = (
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "post comment",
+    "cancel reply",
+    "your email address will not be published",
+    "required fields are marked",
+    "save my name, email, and website in this browser for the next time i comment",
+    "you must be logged in to post a comment",
+    "comments are closed",
+    "join the conversation",
+    "name *",
+    "email *",
+    "website",
+    "kommentar schreiben",
+    "deja un comentario",
+    "laisser un commentaire",
+)
+
+# Lines that stand between two halves of a story in place of an ad or a player.
+INTERRUPTION_LINES = (
+    "story continues below advertisement",
+    "story continues below",
+    "article continues below",
+    "continue reading below",
+    "advertisement - scroll to continue",
+    "toggle caption",
+    "hide caption",
+    "enlarge this image",
+    "scroll to continue with content",
+    "werbung",
+    "anzeige",
+    "publicidad",
+    "publicité",
+    "pubblicità",
+)
+
+# Reading-time labels ("Lesezeit: 2 Minuten", "5 min read").
+READ_TIME_WORDS = (
+    "read",
+    "reading time",
+    "read time",
+    "lesezeit",
+    "lesedauer",
+    "temps de lecture",
+    "tiempo de lectura",
+    "tempo di lettura",
+    "tempo de leitura",
+    "leestijd",
+    "czas czytania",
+)
+
+# Words a whole-unit phrase may carry after it ("Thanks for signing up to The Post"); labels stand alone.
+_EXTRA_WORDS = {"paywall": 4, "comment form": 3}
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split())
+
+
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(_normal(p)) for p in phrases), key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})(?=$|[\s:.,!?\u2026>\u203a\u00bb|\-\u2013\u2014*])")
+
+
+_PATTERNS = {
+    name: _compile(phrases)
+    for name, phrases in (
+        ("teaser label", TEASER_LABELS),
+        ("paywall", PAYWALL_LINES),
+        ("comment form", COMMENT_FORM_LINES),
+        ("interruption", INTERRUPTION_LINES),
+    )
+}
+
+
+def whole_unit_label(text: str) -> str:
+    """The kind of label this whole unit is ("paywall", "teaser label", ...), or "" for none."""
+    normal = _normal(text)
+    if len(normal) > 200:
+        return ""
+    for name, pattern in _PATTERNS.items():
+        match = pattern.match(normal)
+        if match and len(normal[match.end() :].split()) <= _EXTRA_WORDS.get(name, 0):
+            return name
+    return ""
+
+
+def is_teaser_label(text: str) -> bool:
+    """A label alone on its line ("Also see:", "DON'T MISS") or heading a teaser ("Read also: Title")."""
+    return whole_unit_label(text) == "teaser label"
+
+
+def teaser_line(text: str) -> bool:
+    """ "Lea también: <a story's title>": a label, a colon and a short title."""
+    normal = _normal(text)
+    match = _PATTERNS["teaser label"].match(normal)
+    if not match or len(normal) > 160:
+        return False
+    separated = normal[match.end() :].lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014"))
+    return separated
