@@ -10,9 +10,7 @@ from ..errors import ArticleError
 from ..models import Article
 from . import noise, signals
 from .dates import find_date
-from .text import is_byline, read_body
-
-_STRUCTURE_TAGS = {"p", "head", "list", "quote", "item"}
+from .text import TABLE_MARK, is_byline, read_body
 
 
 def looks_like_html(text: str) -> bool:
@@ -37,7 +35,7 @@ def _extract_tree(html: str, url: str | None):
                 output_format="xml",
                 with_metadata=True,
                 include_comments=False,
-                include_tables=False,
+                include_tables=True,
                 include_images=False,
                 include_links=False,
                 deduplicate=False,
@@ -52,25 +50,60 @@ def _extract_tree(html: str, url: str | None):
         raise ArticleError(f"cannot parse the HTML page: {error}") from error
 
 
+_BLOCK_TAGS = {"p", "head", "list", "quote", "table", "code", "div", "item"}
+
+
 def _units(main) -> tuple[list[str], str]:
-    """The article's blocks in order as text units (list items marked as bullets) and its first h1."""
+    """Every text node trafilatura kept, in order, as units: the recall floor; and the page's first h1.
+
+    Text loose after a heading (an element's tail) is its own unit, ordered lists keep their numbers,
+    a table is one unit of rows.
+    """
     units: list[str] = []
+    loose: list[str] = []  # inline text between blocks, joined into one unit
     h1 = ""
-    for element in main.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag not in _STRUCTURE_TAGS or tag == "list":
-            continue
-        if tag in ("p", "quote") and any(
-            isinstance(parent.tag, str) and parent.tag in ("item", "quote") for parent in element.iterancestors()
-        ):
-            continue  # its text is already in the enclosing item or quote
-        text = noise.clean_unit(" ".join(element.itertext()))
-        if not text:
-            continue
-        if tag == "head" and element.get("rend") == "h1" and not h1:
-            h1 = text
-            continue
-        units.append(f"\u2022 {text}" if tag == "item" else text)
+
+    def add(text: str | None) -> None:
+        text = noise.clean_unit(text or "")
+        if text:
+            units.append(text)
+
+    def flush() -> None:
+        add(" ".join(loose))
+        loose.clear()
+
+    def walk(element) -> None:
+        nonlocal h1
+        loose.append(element.text or "")
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag not in _BLOCK_TAGS:  # inline markup (hi, ref, lb) loose in the main text
+                loose.append(" ".join(child.itertext()))
+                loose.append(child.tail or "")
+                continue
+            flush()
+            if tag == "list":
+                numbered = (child.get("rend") or "").startswith("ol")
+                for number, item in enumerate((c for c in child if c.tag == "item"), 1):
+                    text = noise.clean_unit(" ".join(item.itertext()))
+                    if text:
+                        units.append(f"{number}. {text}" if numbered and not text[:1].isdigit() else f"\u2022 {text}")
+            elif tag == "table":
+                rows = [
+                    " | ".join(noise.clean_unit(" ".join(cell.itertext())) for cell in row if cell.tag == "cell")
+                    for row in child.iter("row")
+                ]
+                rows = [row for row in rows if row.strip(" |")]
+                if rows:
+                    units.append(TABLE_MARK + "\n".join(rows))
+            elif tag == "head" and child.get("rend") == "h1" and not h1:
+                h1 = noise.clean_unit(" ".join(child.itertext()))
+            else:
+                add(" ".join(child.itertext()))
+            loose.append(child.tail or "")
+        flush()
+
+    walk(main)
     return units, h1
 
 

@@ -391,6 +391,8 @@ _PHOTO_CREDIT = re.compile(
     rf"|^\(?(?:photograph|photo|foto|image|bild|picture|illustration)s?\s*(?:by|:)\s*.{{1,80}}$",
     re.IGNORECASE,
 )
+
+
 def is_photo_credit(text: str) -> bool:
     """A photo credit on its own: "AFP / NAME", "Photograph: X/Getty Images", "(AP Photo/X)"."""
     return len(text) <= 100 and bool(_PHOTO_CREDIT.match(text) or _INLINE_PHOTO_CREDIT.fullmatch(" " + text))

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import ArticleError
-from ..models import HEADING, ITEM, PARAGRAPH, Article, Block, Dropped
+from ..models import HEADING, ITEM, PARAGRAPH, TABLE, Article, Block, Dropped
 from . import noise, signals
 from .dates import find_date, is_date_line
 
 _WRAPPED_LINE_LENGTH = range(55, 101)
+TABLE_MARK = "\u2263"  # starts a unit that holds a table (from HTML): rows on lines, cells joined by " | "
 
 
 def split_units(text: str) -> list[str]:
@@ -264,6 +265,9 @@ def read_body(units: list[str], headline: str, language: str = "English") -> Bod
     units = kept
     prose = [signals.is_prose(unit, language) for unit in units]
     furniture = noise.furniture_in_context(units, prose)
+    for index, unit in enumerate(units):
+        if unit.startswith(TABLE_MARK):
+            furniture.pop(index, None)
     body.dropped.extend(Dropped(unit, furniture[index]) for index, unit in enumerate(units) if index in furniture)
     units = [unit for index, unit in enumerate(units) if index not in furniture]
     teasers = noise.teaser_runs(units)
@@ -276,9 +280,11 @@ def read_body(units: list[str], headline: str, language: str = "English") -> Bod
             body.dropped.append(Dropped(unit, "page footer after the credits"))
             continue
         following = units[index + 1] if index + 1 < len(units) else ""
-        if is_credit(unit, from_end):
+        if unit.startswith(TABLE_MARK):
+            body.blocks.append(Block(TABLE, unit.removeprefix(TABLE_MARK)))
+        elif is_credit(unit, from_end):
             body.credits.append(unit)
-        elif noise.BULLET.match(unit):
+        elif noise.BULLET.match(unit) and not (unit[0].isdigit() and not _numbered_neighbour(units, index)):
             # A numbered item keeps its number ("1. Choose the pot"); a symbol bullet is not spoken.
             body.blocks.append(Block(ITEM, unit if unit[0].isdigit() else noise.BULLET.sub("", unit)))
         elif noise.is_heading_like(unit):
@@ -292,6 +298,11 @@ def read_body(units: list[str], headline: str, language: str = "English") -> Bod
                 body.place, unit = split_dateline(unit)
             body.blocks.append(Block(PARAGRAPH, unit))
     return body
+
+
+def _numbered_neighbour(units: list[str], index: int) -> bool:
+    """A numbered line is a list item when a neighbour is one too; alone ("31. Oktober 2023 ...") it is text."""
+    return any(0 <= i < len(units) and noise.BULLET.match(units[i]) for i in (index - 1, index + 1))
 
 
 _MARKDOWN_TITLE = re.compile(r"^#[ \t]+(\S.{0,250})$", re.MULTILINE)
