@@ -24,6 +24,7 @@ import sys
 import time
 import warnings
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import trafilatura
@@ -56,7 +57,8 @@ NOISE_PHRASES = [
     "Related:",
 ]
 BODY_KINDS = {"body", "heading", "credits"}
-CONFIG = load_config()
+# Tables read row by row: the measure is what the reader finds (the default speaks a note in a table's place).
+CONFIG = replace(load_config(), script=replace(load_config().script, tables="rows"))
 
 
 def words(text: str) -> Counter[str]:

@@ -88,6 +88,9 @@ def _units(main) -> tuple[list[str], str]:
                     text = noise.clean_unit(" ".join(item.itertext()))
                     if text:
                         units.append(f"{number}. {text}" if numbered and not text[:1].isdigit() else f"\u2022 {text}")
+            elif tag == "table" and not _is_data_table(child):
+                for cell in child.iter("cell"):  # a layout table: its cells hold the story
+                    walk(cell)
             elif tag == "table":
                 rows = [
                     " | ".join(noise.clean_unit(" ".join(cell.itertext())) for cell in row if cell.tag == "cell")
@@ -105,6 +108,21 @@ def _units(main) -> tuple[list[str], str]:
 
     walk(main)
     return units, h1
+
+
+_DATA_CELL_WORDS = 12
+
+
+def _is_data_table(table) -> bool:
+    """Rows of short cells (figures, names); a table whose cells hold paragraphs is page layout."""
+    rows = [[cell for cell in row if cell.tag == "cell"] for row in table.iter("row")]
+    cells = [cell for row in rows for cell in row]
+    if len(rows) < 2 or max((len(row) for row in rows), default=0) < 2:
+        return False
+    if any(element.tag in ("p", "list", "head", "table", "quote") for cell in cells for element in cell.iter()):
+        return False
+    sizes = [len(" ".join(cell.itertext()).split()) for cell in cells]
+    return sum(sizes) / max(1, len(sizes)) <= _DATA_CELL_WORDS
 
 
 def _words(text: str) -> set[str]:
@@ -143,7 +161,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
-    body = read_body(units, headline, signals.detect_language(" ".join(units)))
+    body = read_body(units, headline, signals.detect_language(" ".join(units)), extracted=True)
     if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
     date = tree.get("date") or ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from ..models import Article
+
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -58,3 +60,10 @@ def is_prose(text: str, language: str = "English") -> bool:
     if len(text.split()) < PROSE_MIN_WORDS or not _SENTENCE_END.search(text):
         return False
     return not language or stopword_density(text, language) >= PROSE_STOPWORD_DENSITY
+
+
+def dropped_prose_share(article: Article) -> float:
+    """The share of the page's prose-like words (spoken or dropped) that the reader dropped."""
+    dropped = sum(len(d.text.split()) for d in article.dropped if is_prose(d.text, ""))
+    kept = sum(len(b.text.split()) for b in article.blocks) + sum(len(h.split()) for h in article.highlights)
+    return dropped / max(1, dropped + kept)

@@ -19,15 +19,24 @@ _WRAPPED_LINE_LENGTH = range(55, 101)
 TABLE_MARK = "\u2263"  # starts a unit that holds a table (from HTML): rows on lines, cells joined by " | "
 
 
-def split_units(text: str) -> list[str]:
-    """Blank-line blocks, then lines; hard-wrapped prose is joined back into paragraphs."""
+def split_units(text: str, dropped: list[Dropped] | None = None) -> list[str]:
+    """Blank-line blocks, then lines; hard-wrapped prose is joined back into paragraphs.
+
+    Units that clean to nothing (a whole inline gallery, a rule of dashes) go to ``dropped``.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     units: list[str] = []
     for block in re.split(r"\n[ \t\u00a0]*\n", text):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         units.extend(_join_wrapped_lines(lines))
-    cleaned = (noise.clean_unit(unit) for unit in units)
-    return [unit for unit in cleaned if unit]
+    kept = []
+    for unit in units:
+        cleaned = noise.clean_unit(unit)
+        if cleaned:
+            kept.append(cleaned)
+        elif dropped is not None and any(ch.isalnum() for ch in unit):
+            dropped.append(Dropped(unit, "inline player or gallery"))
+    return kept
 
 
 def _join_wrapped_lines(lines: list[str]) -> list[str]:
@@ -117,6 +126,8 @@ def read_header(units: list[str], headline: str = "") -> Header:
             in_highlights = True
             if label.group(1):
                 header.highlights.append(label.group(1))
+            else:
+                header.dropped.append(Dropped(unit, "highlights label"))
             continue
         if in_highlights and len(header.highlights) < MAX_HIGHLIGHTS and _is_highlight(unit):
             header.highlights.append(noise.BULLET.sub("", unit))
@@ -252,8 +263,13 @@ class Body:
     dropped: list[Dropped] = field(default_factory=list)
 
 
-def read_body(units: list[str], headline: str, language: str = "English") -> Body:
-    """Body units -> blocks, credits and the dateline place, with every kind of furniture dropped (and noted)."""
+def read_body(units: list[str], headline: str, language: str = "English", extracted: bool = False) -> Body:
+    """Body units -> blocks, credits and the dateline place, with every kind of furniture dropped (and noted).
+
+    ``extracted``: the units are what trafilatura kept of an HTML page, so the floor of what is spoken.
+    Repeats (a recipe's steps, a refrain) and runs of short lines (subheadings, list-like text) stay
+    unless gallery or player chrome sits next to them.
+    """
     body = Body()
     headline_key = noise.fingerprint(headline) if headline else None
     kept = []
@@ -265,12 +281,15 @@ def read_body(units: list[str], headline: str, language: str = "English") -> Bod
     units = kept
     prose = [signals.is_prose(unit, language) for unit in units]
     furniture = noise.furniture_in_context(units, prose)
+    markers = [noise.is_marker(unit) for unit in units] if extracted else []
     for index, unit in enumerate(units):
         if unit.startswith(TABLE_MARK):
             furniture.pop(index, None)
+        elif extracted and furniture.get(index) == "repeated" and not noise.near_marker(units, index, markers):
+            furniture.pop(index)
     body.dropped.extend(Dropped(unit, furniture[index]) for index, unit in enumerate(units) if index in furniture)
     units = [unit for index, unit in enumerate(units) if index not in furniture]
-    teasers = noise.teaser_runs(units)
+    teasers = noise.teaser_runs(units) if not extracted else set()
     body.dropped.extend(Dropped(unit, "run of teaser links") for index, unit in enumerate(units) if index in teasers)
     units = [unit for index, unit in enumerate(units) if index not in teasers]
 
@@ -310,7 +329,8 @@ _MARKDOWN_TITLE = re.compile(r"^#[ \t]+(\S.{0,250})$", re.MULTILINE)
 
 def parse_scrape(text: str, source: str = "") -> Article:
     """Read a plain-text scrape of a news page."""
-    units = split_units(text)
+    vanished: list[Dropped] = []
+    units = split_units(text, vanished)
     if not units:
         raise ArticleError(f"no text found in {source or 'the input'}")
     title = _MARKDOWN_TITLE.search(text)
@@ -331,5 +351,5 @@ def parse_scrape(text: str, source: str = "") -> Article:
         blocks=tuple(body.blocks),
         credits=tuple(body.credits),
         source=source,
-        dropped=(*header.dropped, *body.dropped),
+        dropped=(*vanished, *header.dropped, *body.dropped),
     )
