@@ -131,7 +131,7 @@ def _body_segments(article: Article, config: Config) -> list[Segment]:
     blocks = article.blocks
     place = article.dateline if settings.dateline != "off" else ""
     if place and settings.dateline == "segment":
-        segments.append(Segment("body", f"{place}.", pauses.paragraph, "dateline"))
+        segments.append(Segment("body", f"{place.rstrip('.')}.", pauses.paragraph, "dateline"))
         place = ""
     for index, block in enumerate(blocks):
         if block.kind == HEADING:
@@ -145,6 +145,6 @@ def _body_segments(article: Article, config: Config) -> list[Segment]:
         pause = pauses.item if block.kind == ITEM and next_kind == ITEM else pauses.paragraph
         text = block.text
         if place and block.kind == PARAGRAPH:
-            text, place = f"{place}. {text}", ""  # the dateline as a short lead-in to the first paragraph
+            text, place = f"{place.rstrip('.')}. {text}", ""  # the dateline as a short lead-in to the first paragraph
         segments.append(Segment("body", text, pause, block.kind))
     return segments

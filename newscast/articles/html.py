@@ -12,13 +12,25 @@ from . import noise, signals
 from .dates import find_date
 from .text import TABLE_MARK, is_byline, read_body
 
+_DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
+_LEADING_MARKUP = re.compile(r"<(?:!--|style|script|meta|link|title|br|b|div|p|article|\?xml)[\s/>]", re.IGNORECASE)
+
 
 def looks_like_html(text: str) -> bool:
-    """Decide by content, not by extension: markup near the top of the file."""
-    head = text[:4096].lstrip().lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")):
-        return "<html" in text[:65536].lower() or "<body" in text[:65536].lower()
-    return head.startswith("<") and any(tag in head for tag in ("<head", "<body", "<meta", "<div", "<p>", "<article"))
+    """Decide by content, not by extension: document tags near the top of the file.
+
+    A page may open with a <style> block, a comment, "<br />" or a PHP warning before its <html>.
+    """
+    head = text[:4096]
+    if _DOCUMENT_TAG.search(head):
+        return True
+    stripped = head.lstrip()
+    if stripped.startswith("<") and _DOCUMENT_TAG.search(text[:65536]):
+        return True
+    lower = stripped.lower()
+    return stripped.startswith("<") and any(
+        tag in lower for tag in ("<head", "<body", "<meta", "<div", "<p>", "<article")
+    )
 
 
 def _extract_tree(html: str, url: str | None):

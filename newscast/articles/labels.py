@@ -120,7 +120,7 @@ READ_TIME_WORDS = (
 )
 
 # Words a whole-unit phrase may carry after it ("Thanks for signing up to The Post"); labels stand alone.
-_EXTRA_WORDS = {"paywall": 4, "comment form": 3}
+_EXTRA_WORDS = {"paywall": 4, "comment form": 6}
 
 
 def _normal(text: str) -> str:

@@ -567,6 +567,13 @@ def furniture_in_context(units: list[str], prose: list[bool] | None = None) -> d
     return drop
 
 
+def _is_link_text(unit: str) -> bool:
+    """A few words with no sentence end, in any case: a menu entry or a footer link ("email newsletters")."""
+    return len(unit.split()) <= 5 and not unit.endswith(TERMINAL_PUNCTUATION) and not BULLET.match(unit)
+
+
 def teaser_runs(units: list[str]) -> set[int]:
-    """Two or more short unpunctuated lines in a row inside a body are a block of related links."""
-    return {index for run in _runs(units, is_heading_like, 2) for index in run}
+    """Two or more short unpunctuated lines in a row inside a body are a block of related links,
+    and so are three or more link-sized lines in any case (a site footer)."""
+    runs = [*_runs(units, is_heading_like, 2), *_runs(units, _is_link_text, 3)]
+    return {index for run in runs for index in run}

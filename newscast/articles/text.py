@@ -129,6 +129,8 @@ def read_header(units: list[str], headline: str = "") -> Header:
             else:
                 header.dropped.append(Dropped(unit, "highlights label"))
             continue
+        if in_highlights and _ends_highlights(header.highlights, unit):
+            in_highlights = False
         if in_highlights and len(header.highlights) < MAX_HIGHLIGHTS and _is_highlight(unit):
             header.highlights.append(noise.BULLET.sub("", unit))
             continue
@@ -206,6 +208,11 @@ def _is_headline(unit: str, following: list[str], first: bool = False) -> bool:
     return words >= 3 or (words == 2 and header_follows)
 
 
+def _ends_highlights(highlights: list[str], unit: str) -> bool:
+    """Highlights share a style: after unpunctuated ones, a sentence with a full stop is the story's start."""
+    return bool(highlights) and unit.endswith(".") and not any(h.endswith(".") for h in highlights)
+
+
 def _is_highlight(unit: str) -> bool:
     if noise.BULLET.match(unit):
         return True
@@ -241,7 +248,7 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
 
 _CREDIT = re.compile(
     r"\bcontributed(?: reporting)?(?: to (?:this|the) (?:report|story|article))?\s*\.?$"
-    r"|\bcontributed (?:reporting|research|to this)\b"
+    r"|\bcontributed (?:reporting|research)\b"
     r"|^(?:additional )?reporting by\b|^(?:writing|editing|edited|compiled|produced|written) by\b"
     r"|\breported (?:from|this story)\b|^this (?:story|article|report) (?:was|has been) (?:updated|corrected)",
     re.IGNORECASE,
@@ -310,6 +317,8 @@ def read_body(units: list[str], headline: str, language: str = "English", extrac
             # A subheading introduces what follows it; one with nothing after it is a stray link.
             if following and not noise.is_heading_like(following) and not is_credit(following, from_end - 1):
                 body.blocks.append(Block(HEADING, unit))
+            elif extracted:  # a short line trafilatura kept among others ("Meal 1", "Tickets: 02-751-1500")
+                body.blocks.append(Block(PARAGRAPH, unit))
             else:
                 body.dropped.append(Dropped(unit, "heading with nothing under it"))
         else:
