@@ -81,7 +81,7 @@ def test_four_single_word_list_inside_the_story_is_kept():
         HEADLINE, BYLINE, STORY[0], "The bakery on the corner sold out of four things by noon", *items, *STORY[2:]
     )
     texts = [block.text for block in read_text(page).blocks]
-    assert ["Flour", "Sugar", "Eggs", "Butter"] == [t for t in texts if t in {"Flour", "Sugar", "Eggs", "Butter"}]
+    assert [t for t in texts if t in {"Flour", "Sugar", "Eggs", "Butter"}] == ["Flour", "Sugar", "Eggs", "Butter"]
 
 
 def test_analysis_subheading_is_kept():
@@ -225,7 +225,7 @@ def test_dateline_as_its_own_segment_or_off():
     own = build_script(article, replace(config, script=replace(config.script, dateline="segment")))
     assert [s.text for s in own.segments if s.kind == "body"][:2] == ["Madrid.", STORY[0]]
     off = build_script(article, replace(config, script=replace(config.script, dateline="off")))
-    assert [s.text for s in off.segments if s.kind == "body"][0] == STORY[0]
+    assert next(s.text for s in off.segments if s.kind == "body") == STORY[0]
 
 
 def test_html_repeated_heading_keeps_its_first_copy():
@@ -241,7 +241,7 @@ def test_html_table_skipped_with_a_note_or_read_by_rows():
     noted = [s.text for s in build_script(article, config).segments]
     assert config.script.table_note in noted and "2023, 30,000" not in noted
     rows = build_script(article, replace(config, script=replace(config.script, tables="rows")))
-    assert ["Year, Cars a day", "2023, 30,000"] == [s.text for s in rows.segments if s.block == "table"]
+    assert [s.text for s in rows.segments if s.block == "table"] == ["Year, Cars a day", "2023, 30,000"]
 
 
 @pytest.mark.parametrize(
