@@ -303,3 +303,72 @@ def test_dropped_accounts_for_every_unit_of_a_scrape():
     assert accounted + len(article.dropped) == len(split_units(page))
     rules = {dropped.text: dropped.rule for dropped in article.dropped}
     assert rules["Advertisement"] == "banner" and rules["Story highlights"] == "highlights label"
+
+
+# ------------------------------------------------------------------------------------------------
+# Negative corpus: story paragraphs (written for this test) wrapped in furniture keep every sentence
+
+CORPUS = [
+    "Watch crews began lifting the first of the new girders shortly after midnight, when traffic was lightest.",
+    "Follow-up inspections found no cracks in the other piers, the state transportation department said.",
+    "Related work on the approach ramps, which was delayed by a dispute over permits, is due to finish in May.",
+    "Share prices of the barge operator fell 4 percent on Tuesday after the county said it would seek damages.",
+    "Subscribers to the county's text alerts were told about the closure four hours before the signs went up.",
+    "The copyright on the original 1962 design drawings belongs to a firm that closed in the 1990s.",
+    "Photo radar will be switched on along the bridge next month, and fines will start at $50, officials said.",
+    "The mayor, who was elected seven years ago on a promise to fix the bridge, called the reopening a relief.",
+    "Residents can read the engineers' report at www.millbrook.example.gov or at the town library.",
+    "Updated figures released on Monday showed that truck traffic fell by half while the bridge was closed.",
+    "Die Brücke war nach dem Unfall sechs Monate lang gesperrt, und die Pendler mussten einen Umweg fahren.",
+    "Lesen Sie die Meinung der Anwohner, sagte der Bürgermeister, bevor Sie über die Maut entscheiden.",
+    "El puente volvió a abrir el martes, y los vecinos celebraron con música y comida en la plaza central.",
+    "Lea también los comentarios de los ingenieros, dijo la alcaldesa, porque explican el retraso de las obras.",
+    "Reporters who contributed to this coverage spent three nights with the crews on the river.",
+    "Download times for the county's traffic camera feeds improved after the upgrade, the IT office said.",
+]
+
+FURNITURE_AROUND = [
+    ["Menu", "Search", "Sign In", "Breaking News"],
+    ["JUST WATCHED", "Crews lift a girder", "Replay", "More Videos ...", "MUST WATCH", "Crews lift a girder 02:10"],
+    ["Advertisement"],
+    ["Photos: The bridge repairs", "Divers at work under the bridge.", "Hide Caption", "1 of 8"],
+    ["Follow @millbrooknews Follow @countyroads"],
+    ["SEE MORE:", "Toll plans stall again", "Ferry service ends"],
+    ["Story continues below advertisement"],
+    ["Leave a Reply Cancel reply", "Your email address will not be published. Required fields are marked *"],
+]
+
+
+def test_negative_corpus_keeps_every_sentence():
+    units = [HEADLINE, BYLINE, DATE_LINE]
+    for index, paragraph in enumerate(CORPUS):
+        units.append(paragraph)
+        units.extend(FURNITURE_AROUND[index % len(FURNITURE_AROUND)])
+    units.append("\u00a9 2024 Millbrook Media. All rights reserved.")
+    article = read_text(scrape(*units))
+    body = spoken_body(article)
+    missing = [paragraph for paragraph in CORPUS if paragraph not in body]
+    assert missing == []
+    for furniture in ("JUST WATCHED", "Hide Caption", "@millbrooknews", "SEE MORE", "Toll plans stall", "Leave a Reply"):
+        assert furniture not in body
+
+
+def test_build_warns_when_much_prose_was_dropped(tmp_path):
+    from typer.testing import CliRunner
+
+    from newscast.cli import app
+
+    page = tmp_path / "mostly-repeats.txt"
+    repeated = "Crews worked through the night on the river, lifting girders into place one by one."
+    units = [HEADLINE, BYLINE, STORY[0]]
+    for _ in range(3):
+        units += ["Photos: The bridge repairs", repeated, "Hide Caption", "1 of 3"]
+    units += ["A fourth sentence of real story text, short but enough to be spoken aloud."]
+    page.write_text(scrape(*units), encoding="utf-8")
+    config = tmp_path / "newscast.toml"
+    config.write_text('[script]\nwarn_dropped = 0.1\n[speech]\nengine = "tone"\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(page), "-o", str(tmp_path / "out.mp3"), "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "of the page's prose was dropped" in result.output
+    listed = CliRunner().invoke(app, ["script", "--dropped", str(page)])
+    assert listed.exit_code == 0 and f"[repeated] {repeated}" in listed.output

@@ -294,6 +294,9 @@ def read_body(units: list[str], headline: str, language: str = "English", extrac
             furniture.pop(index, None)
         elif extracted and furniture.get(index) == "repeated" and not noise.near_marker(units, index, markers):
             furniture.pop(index)
+    if extracted:
+        for index in _short_lines_at_the_edges(units, prose):
+            furniture.setdefault(index, "short line outside the story")
     body.dropped.extend(Dropped(unit, furniture[index]) for index, unit in enumerate(units) if index in furniture)
     units = [unit for index, unit in enumerate(units) if index not in furniture]
     teasers = noise.teaser_runs(units) if not extracted else set()
@@ -326,6 +329,25 @@ def read_body(units: list[str], headline: str, language: str = "English", extrac
                 body.place, unit = split_dateline(unit)
             body.blocks.append(Block(PARAGRAPH, unit))
     return body
+
+
+_EDGE_LINE_WORDS = 6
+
+
+def _short_lines_at_the_edges(units: list[str], prose: list[bool]) -> set[int]:
+    """Short lines before the story's first sentence or after its last: labels, links, tags (as jusText
+    classes short blocks by their neighbours). A subheading right above the first paragraph stays."""
+    if not any(prose):
+        return set()
+    first = prose.index(True)
+    last = len(prose) - 1 - prose[::-1].index(True)
+
+    def short(index: int) -> bool:
+        unit = units[index]
+        return not prose[index] and not unit.startswith(TABLE_MARK) and len(unit.split()) <= _EDGE_LINE_WORDS
+
+    before = {i for i in range(first) if short(i) and not (i == first - 1 and noise.is_heading_like(units[i]))}
+    return before | {i for i in range(last + 1, len(units)) if short(i)}
 
 
 def _numbered_neighbour(units: list[str], index: int) -> bool:
