@@ -26,6 +26,12 @@ TEASER_LABELS = (
     "related articles",
     "you might also like",
     "lea también",
+    "lea",
+    "lee",
+    "mire",
+    "mira",
+    "ver más",
+    "ver también",
     "lea más",
     "lee más",
     "vea también",
@@ -59,6 +65,35 @@ TEASER_LABELS = (
     "läs också",
     "læs også",
     "les også",
+)
+
+# "Read more" links and page-navigation labels, alone on their line.
+LINK_LABELS = (
+    "learn more",
+    "find out more",
+    "dowiedz się więcej",
+    "więcej",
+    "mehr",
+    "weiterlesen",
+    "leer más",
+    "lire la suite",
+    "leggi di più",
+    "saiba mais",
+    "table of contents",
+    "inhaltsverzeichnis",
+    "índice de contenidos",
+    "sommaire",
+    "bild anzeigen",
+    "bild vergrößern",
+    "show image",
+    "listen to this article",
+    "escucha esta nota",
+    "escucha esta nota aquí",
+    "artikel anhören",
+    "écouter cet article",
+    "last modified",
+    "letzte änderung",
+    "zuletzt aktualisiert",
 )
 
 # Paywall, subscription and sign-up lines.
@@ -140,6 +175,9 @@ READ_TIME_WORDS = (
 _EXTRA_WORDS = {"paywall": 4, "comment form": 6}
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def _normal(text: str) -> str:
     return " ".join(text.casefold().replace("\u2019", "'").split())
 
@@ -156,6 +194,7 @@ _PATTERNS = {
         ("paywall", PAYWALL_LINES),
         ("comment form", COMMENT_FORM_LINES),
         ("interruption", INTERRUPTION_LINES),
+        ("link label", LINK_LABELS),
     )
 }
 
@@ -163,13 +202,22 @@ _PATTERNS = {
 def whole_unit_label(text: str) -> str:
     """The kind of label this whole unit is ("paywall", "teaser label", ...), or "" for none."""
     normal = _normal(text)
-    if len(normal) > 200:
+    if len(normal) > 400:
         return ""
     for name, pattern in _PATTERNS.items():
         match = pattern.match(normal)
-        if match and len(normal[match.end() :].split()) <= _EXTRA_WORDS.get(name, 0):
+        if not match:
+            continue
+        rest = normal[match.end() :]
+        if len(_WORDS.findall(rest)) <= _EXTRA_WORDS.get(name, 0):
             return name
+        if name in ("paywall", "interruption") and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
+            return name  # "Anzeige: ...", "To view the full story, please subscribe. You can choose ..."
     return ""
+
+
+def _separated(rest: str) -> bool:
+    return rest.lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014", ",", ".", "!"))
 
 
 def is_teaser_label(text: str) -> bool:
@@ -183,5 +231,4 @@ def teaser_line(text: str) -> bool:
     match = _PATTERNS["teaser label"].match(normal)
     if not match or len(normal) > 160:
         return False
-    separated = normal[match.end() :].lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014"))
-    return separated
+    return normal[match.end() :].lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014"))

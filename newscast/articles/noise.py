@@ -254,7 +254,8 @@ def is_thumbnail_labels(text: str) -> bool:
 
 
 _PROMPT_START = re.compile(
-    r"^(?:sign up|subscribe|follow|like us|join|share|download|get|chat with|click|tap"
+    r"^(?:for (?:the )?latest\b.{0,80}?\b(?:download|follow|subscribe|sign up)"
+    r"|sign up|subscribe|follow|like us|join|share|download|get|chat with|click|tap"
     r"|listen to|watch|read our|don't miss|never miss|stay (?:informed|up to date)|want (?:more|the)"
     r"|enjoy|support|become a|we'd love|got a (?:news )?tip|have a (?:news )?tip|send us|contact us)\b"
     # an imperative takes an object or a particle; "Download speeds ..." or "Join us, the mayor said" do not
@@ -264,7 +265,8 @@ _PROMPT_START = re.compile(
 )
 _PROMPT_TOPIC = re.compile(
     r"\b(?:newsletters?|inbox|e-?mail|facebook|twitter|instagram|messenger|whatsapp|telegram|tiktok"
-    r"|youtube|linkedin|app|podcasts?|alerts|updates|notifications|subscribers?|us|here|free|@\w+)\b",
+    r"|youtube|linkedin|apps?|podcasts?|alerts|updates|notifications|subscribers?|us|here|free|edition"
+    r"|full story|@\w+)\b",
     re.IGNORECASE,
 )
 # A newsletter mentioned to the reader ("you", "your inbox", "sign up"), not one reported on.

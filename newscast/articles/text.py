@@ -7,6 +7,7 @@ units (one per paragraph or line), reads the header, then keeps the body units n
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -320,7 +321,7 @@ def read_body(units: list[str], headline: str, language: str = "English", extrac
             # A subheading introduces what follows it; one with nothing after it is a stray link.
             if following and not noise.is_heading_like(following) and not is_credit(following, from_end - 1):
                 body.blocks.append(Block(HEADING, unit))
-            elif extracted:  # a short line trafilatura kept among others ("Meal 1", "Tickets: 02-751-1500")
+            elif extracted and len(unit.split()) > 1:  # a short line kept among others ("Meal 1", "Tickets: ...")
                 body.blocks.append(Block(PARAGRAPH, unit))
             else:
                 body.dropped.append(Dropped(unit, "heading with nothing under it"))
@@ -335,19 +336,23 @@ _EDGE_LINE_WORDS = 6
 
 
 def _short_lines_at_the_edges(units: list[str], prose: list[bool]) -> set[int]:
-    """Short lines before the story's first sentence or after its last: labels, links, tags (as jusText
-    classes short blocks by their neighbours). A subheading right above the first paragraph stays."""
+    """The runs of short lines that open and close the extracted text: labels, links, tags (jusText
+    classes short blocks by their neighbours). A run ends at the first longer unit; a subheading right
+    above the first paragraph stays."""
     if not any(prose):
         return set()
-    first = prose.index(True)
-    last = len(prose) - 1 - prose[::-1].index(True)
 
     def short(index: int) -> bool:
         unit = units[index]
         return not prose[index] and not unit.startswith(TABLE_MARK) and len(unit.split()) <= _EDGE_LINE_WORDS
 
-    before = {i for i in range(first) if short(i) and not (i == first - 1 and noise.is_heading_like(units[i]))}
-    return before | {i for i in range(last + 1, len(units)) if short(i)}
+    edges: set[int] = set()
+    for order in (range(len(units)), range(len(units) - 1, -1, -1)):
+        run = list(itertools.takewhile(short, order))
+        if order.step == 1 and run and noise.is_heading_like(units[run[-1]]):
+            run.pop()  # the subheading over the first paragraph
+        edges.update(run)
+    return edges
 
 
 def _numbered_neighbour(units: list[str], index: int) -> bool:
