@@ -211,8 +211,10 @@ def whole_unit_label(text: str) -> str:
         rest = normal[match.end() :]
         if len(_WORDS.findall(rest)) <= _EXTRA_WORDS.get(name, 0):
             return name
-        if name in ("paywall", "interruption") and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
-            return name  # "Anzeige: ...", "To view the full story, please subscribe. You can choose ..."
+        if name == "paywall" and len(_WORDS.findall(rest)) <= 40:
+            return name  # "To view the full story, please subscribe to The Post. You can choose ..."
+        if name == "interruption" and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
+            return name  # "Anzeige: ..."
     return ""
 
 

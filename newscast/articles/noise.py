@@ -239,7 +239,7 @@ _TWO_DIGITS_BEFORE_WORD = re.compile(r"(?:^|(?<=\D))(\d{2})(?=\s?[^\d\s])")
 
 def is_gallery_text(text: str) -> bool:
     """Gallery chrome: "Photos: <title>", "Hide Caption", "3 of 20", photo credits."""
-    return bool(_GALLERY_LABEL.match(text)) or is_thumbnail_labels(text)
+    return bool(_GALLERY_LABEL.match(text)) or (len(text) <= 400 and is_thumbnail_labels(text))
 
 
 def is_thumbnail_labels(text: str) -> bool:
@@ -501,6 +501,23 @@ def teasers_under_label(units: list[str]) -> set[int]:
     return drop
 
 
+_SUBSCRIPTION_PITCH = re.compile(r"\b(?:subscri\w*|log in|sign in|join now|renew)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you\u2019re)\b", re.IGNORECASE)
+
+
+def paywall_blocks(units: list[str]) -> set[int]:
+    """The pitch around a paywall line: the next few units that sell a subscription to "you"."""
+    drop: set[int] = set()
+    for index, unit in enumerate(units):
+        if labels.whole_unit_label(unit) != "paywall":
+            continue
+        for follower in range(index + 1, min(len(units), index + 5)):
+            text = units[follower]
+            if len(text.split()) <= 60 and _SUBSCRIPTION_PITCH.search(text) and _SECOND_PERSON.search(text):
+                drop.add(follower)
+    return drop
+
+
 def _latin_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
@@ -554,6 +571,7 @@ CONTEXT_RULES = (
     ("between gallery or player chrome", sandwiched_between_markers),
     ("teaser before read more", teasers_by_read_more),
     ("teaser under a label", teasers_under_label),
+    ("paywall", paywall_blocks),
     ("link in another script", other_script_links),
     ("navigation menu", navigation_lists),
 )

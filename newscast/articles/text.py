@@ -344,7 +344,9 @@ def _short_lines_at_the_edges(units: list[str], prose: list[bool]) -> set[int]:
 
     def short(index: int) -> bool:
         unit = units[index]
-        return not prose[index] and not unit.startswith(TABLE_MARK) and len(unit.split()) <= _EDGE_LINE_WORDS
+        if prose[index] or unit.startswith(TABLE_MARK) or noise.BULLET.match(unit):
+            return False  # list items and tables are the page's own structure
+        return len(unit.split()) <= _EDGE_LINE_WORDS
 
     edges: set[int] = set()
     for order in (range(len(units)), range(len(units) - 1, -1, -1)):
