@@ -349,7 +349,14 @@ def test_negative_corpus_keeps_every_sentence():
     body = spoken_body(article)
     missing = [paragraph for paragraph in CORPUS if paragraph not in body]
     assert missing == []
-    for furniture in ("JUST WATCHED", "Hide Caption", "@millbrooknews", "SEE MORE", "Toll plans stall", "Leave a Reply"):
+    for furniture in (
+        "JUST WATCHED",
+        "Hide Caption",
+        "@millbrooknews",
+        "SEE MORE",
+        "Toll plans stall",
+        "Leave a Reply",
+    ):
         assert furniture not in body
 
 

@@ -176,6 +176,7 @@ _EXTRA_WORDS = {"paywall": 4, "comment form": 6}
 
 
 _WORDS = re.compile(r"\w+")
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|tells|added|asked|sagte|dijo|a déclaré)\b")
 
 
 def _normal(text: str) -> str:
@@ -211,6 +212,8 @@ def whole_unit_label(text: str) -> str:
         rest = normal[match.end() :]
         if len(_WORDS.findall(rest)) <= _EXTRA_WORDS.get(name, 0):
             return name
+        if _ATTRIBUTION.search(rest):
+            continue  # "Thanks for signing up, the coach told the volunteers ..." is reported speech
         if name == "paywall" and len(_WORDS.findall(rest)) <= 40:
             return name  # "To view the full story, please subscribe to The Post. You can choose ..."
         if name == "interruption" and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
