@@ -14,7 +14,7 @@ import itertools
 import re
 import unicodedata
 
-from . import labels
+from . import labels, signals
 
 # ---------------------------------------------------------------------------------------------
 # Shared shapes
@@ -554,13 +554,13 @@ def _is_menu_item(unit: str) -> bool:
 def navigation_lists(units: list[str]) -> set[int]:
     """Four or more bulleted one-to-three-word links in a row are a menu, not a list in the story.
 
-    A list the story introduces ("You will need:") or one with story text on both sides stays.
+    A list the story introduces ("You will need:") or one with story prose on both sides stays.
     """
     drop: set[int] = set()
     for run in _runs(units, _is_menu_item, 4):
         before, after = units[: run[0]], units[run[-1] + 1 :]
         introduced = bool(before) and before[-1].endswith(":")
-        inside_story = any(not is_heading_like(u) for u in before) and any(not is_heading_like(u) for u in after)
+        inside_story = any(signals.is_prose(u, "") for u in before) and any(signals.is_prose(u, "") for u in after)
         if not introduced and not inside_story:
             drop.update(run)
     return drop

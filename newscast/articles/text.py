@@ -333,6 +333,7 @@ def read_body(units: list[str], headline: str, language: str = "English", extrac
 
 
 _EDGE_LINE_WORDS = 6
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
 
 
 def _short_lines_at_the_edges(units: list[str], prose: list[bool]) -> set[int]:
@@ -346,7 +347,7 @@ def _short_lines_at_the_edges(units: list[str], prose: list[bool]) -> set[int]:
         unit = units[index]
         if prose[index] or unit.startswith(TABLE_MARK) or noise.BULLET.match(unit):
             return False  # list items and tables are the page's own structure
-        return len(unit.split()) <= _EDGE_LINE_WORDS
+        return len(unit.split()) <= _EDGE_LINE_WORDS and not _SENTENCE_END.search(unit)
 
     edges: set[int] = set()
     for order in (range(len(units)), range(len(units) - 1, -1, -1)):
