@@ -198,6 +198,34 @@ def clean_unit(text: str) -> str:
     return text
 
 
+# Cleaners that cut page furniture out of a unit (the others only repair it), named for --dropped.
+CUTTERS = {
+    strip_inline_gallery: "inline gallery",
+    strip_inline_video_player: "inline video player",
+    strip_trailing_read_more: "read more",
+    strip_photo_credits: "photo credit",
+}
+
+
+def clean_unit_with_cuts(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``clean_unit``, also returning each stretch of text a cutter removed and the cutter's name."""
+    cuts: list[tuple[str, str]] = []
+    for cleaner in CLEANERS:
+        cleaned = cleaner(text)
+        if cleaner in CUTTERS and cleaned != text:
+            cuts.extend((removed, CUTTERS[cleaner]) for removed in _removed(text, cleaned))
+        text = cleaned
+    return text, cuts
+
+
+def _removed(before: str, after: str) -> list[str]:
+    import difflib
+
+    old, new = before.split(), after.split()
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    return [" ".join(old[i1:i2]) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("delete", "replace")]
+
+
 # ---------------------------------------------------------------------------------------------
 # Predicates: str -> bool (the whole unit is furniture)
 

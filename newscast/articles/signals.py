@@ -62,8 +62,12 @@ def is_prose(text: str, language: str = "English") -> bool:
     return not language or stopword_density(text, language) >= PROSE_STOPWORD_DENSITY
 
 
+# Cuts out of a spoken paragraph (a gallery flattened into it) are not a unit the reader passed over.
+_CUT_RULES = {"inline gallery", "inline video player", "read more", "photo credit"}
+
+
 def dropped_prose_share(article: Article) -> float:
-    """The share of the page's prose-like words (spoken or dropped) that the reader dropped."""
-    dropped = sum(len(d.text.split()) for d in article.dropped if is_prose(d.text, ""))
+    """The share of the page's prose-like words (spoken or dropped whole) that the reader dropped."""
+    dropped = sum(len(d.text.split()) for d in article.dropped if d.rule not in _CUT_RULES and is_prose(d.text, ""))
     kept = sum(len(b.text.split()) for b in article.blocks) + sum(len(h.split()) for h in article.highlights)
     return dropped / max(1, dropped + kept)

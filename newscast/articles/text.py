@@ -23,7 +23,7 @@ TABLE_MARK = "\u2263"  # starts a unit that holds a table (from HTML): rows on l
 def split_units(text: str, dropped: list[Dropped] | None = None) -> list[str]:
     """Blank-line blocks, then lines; hard-wrapped prose is joined back into paragraphs.
 
-    Units that clean to nothing (a whole inline gallery, a rule of dashes) go to ``dropped``.
+    What the cleaners cut out of a unit (an inline gallery or player, a photo credit) goes to ``dropped``.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     units: list[str] = []
@@ -32,11 +32,13 @@ def split_units(text: str, dropped: list[Dropped] | None = None) -> list[str]:
         units.extend(_join_wrapped_lines(lines))
     kept = []
     for unit in units:
-        cleaned = noise.clean_unit(unit)
+        if dropped is None:
+            cleaned = noise.clean_unit(unit)
+        else:
+            cleaned, cuts = noise.clean_unit_with_cuts(unit)
+            dropped.extend(Dropped(text, rule) for text, rule in cuts)
         if cleaned:
             kept.append(cleaned)
-        elif dropped is not None and any(ch.isalnum() for ch in unit):
-            dropped.append(Dropped(unit, "inline player or gallery"))
     return kept
 
 
