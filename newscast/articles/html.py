@@ -7,7 +7,7 @@ import re
 import warnings
 
 from ..errors import ArticleError
-from ..models import Article
+from ..models import Article, Dropped
 from . import noise, signals
 from .dates import find_date
 from .text import TABLE_MARK, is_byline, read_body
@@ -49,7 +49,7 @@ def _extract_tree(html: str, url: str | None):
                 include_comments=False,
                 include_tables=True,
                 include_images=False,
-                include_links=False,
+                include_links=True,
                 deduplicate=False,
             )
         except Exception as error:  # trafilatura and lxml raise many kinds on broken markup
@@ -65,20 +65,23 @@ def _extract_tree(html: str, url: str | None):
 _BLOCK_TAGS = {"p", "head", "list", "quote", "table", "code", "div", "item"}
 
 
-def _units(main) -> tuple[list[str], str]:
-    """Every text node trafilatura kept, in order, as units: the recall floor; and the page's first h1.
+def _units(main) -> tuple[list[str], list[float], str]:
+    """Every text node trafilatura kept, in order, as units: the recall floor; each unit's share of
+    link text; and the page's first h1.
 
     Text loose after a heading (an element's tail) is its own unit, ordered lists keep their numbers,
     a table is one unit of rows.
     """
     units: list[str] = []
+    shares: list[float] = []
     loose: list[str] = []  # inline text between blocks, joined into one unit
     h1 = ""
 
-    def add(text: str | None) -> None:
+    def add(text: str | None, share: float = 0.0) -> None:
         text = noise.clean_unit(text or "")
         if text:
             units.append(text)
+            shares.append(share)
 
     def flush() -> None:
         add(" ".join(loose))
@@ -97,9 +100,10 @@ def _units(main) -> tuple[list[str], str]:
             if tag == "list":
                 numbered = (child.get("rend") or "").startswith("ol")
                 for number, item in enumerate((c for c in child if c.tag == "item"), 1):
-                    text = noise.clean_unit(" ".join(item.itertext()))
-                    if text:
-                        units.append(f"{number}. {text}" if numbered and not text[:1].isdigit() else f"\u2022 {text}")
+                    text = " ".join(item.itertext())
+                    if text.strip():
+                        mark = f"{number}. " if numbered and not text.strip()[:1].isdigit() else "\u2022 "
+                        add(mark + text, _link_share(item))
             elif tag == "table" and not _is_data_table(child):
                 for cell in child.iter("cell"):  # a layout table: its cells hold the story
                     walk(cell)
@@ -111,15 +115,28 @@ def _units(main) -> tuple[list[str], str]:
                 rows = [row for row in rows if row.strip(" |")]
                 if rows:
                     units.append(TABLE_MARK + "\n".join(rows))
+                    shares.append(0.0)
             elif tag == "head" and child.get("rend") == "h1" and not h1:
                 h1 = noise.clean_unit(" ".join(child.itertext()))
             else:
-                add(" ".join(child.itertext()))
+                add(" ".join(child.itertext()), _link_share(child))
             loose.append(child.tail or "")
         flush()
 
     walk(main)
-    return units, h1
+    return units, shares, h1
+
+
+def _link_share(element) -> float:
+    """How much of an element's text is link text (jusText's link density)."""
+    total = len("".join(element.itertext()).strip())
+    linked = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
+    return linked / total if total else 0.0
+
+
+# A unit that is (nearly) all link text and no longer than a teaser is a link to another page.
+LINK_SHARE = 0.8
+_LINK_MAX_WORDS = 30
 
 
 _DATA_CELL_WORDS = 12
@@ -167,7 +184,17 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     if tree is None:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
-    units, h1 = _units(main if main is not None else tree)
+    units, shares, h1 = _units(main if main is not None else tree)
+    links = [
+        Dropped(unit, "link to another page")
+        for unit, share in zip(units, shares, strict=True)
+        if share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS
+    ]
+    units = [
+        unit
+        for unit, share in zip(units, shares, strict=True)
+        if not (share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS)
+    ]
     headline = noise.clean_unit(h1 or _visible_headline(html, tree.get("title") or "") or tree.get("title") or "")
     author = noise.clean_unit(tree.get("author") or "")
     byline = ""
@@ -186,5 +213,5 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         blocks=tuple(body.blocks),
         credits=tuple(body.credits),
         source=url or source,
-        dropped=tuple(body.dropped),
+        dropped=(*links, *body.dropped),
     )
