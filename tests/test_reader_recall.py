@@ -379,3 +379,14 @@ def test_build_warns_when_much_prose_was_dropped(tmp_path):
     assert "of the page's prose was dropped" in result.output
     listed = CliRunner().invoke(app, ["script", "--dropped", str(page)])
     assert listed.exit_code == 0 and f"[repeated] {repeated}" in listed.output
+
+
+def test_html_links_inside_text_without_spaces_add_no_spaces():
+    sentence = "\u5b50\u3069\u3082\u306e<a href='/a'>\u8650\u5f85</a>\u3092\u306a\u304f\u3059\u6cd5\u5f8b\u304c\u3067\u304d\u307e\u3057\u305f\u3002"
+    other = "\u6a4b\u306f\u706b\u66dc\u65e5\u306e\u671d\u306b\u518d\u3073\u958b\u901a\u3057\u307e\u3057\u305f\u3002"
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>\u6a4b</title></head><body><article>"
+        f"<h1>\u6a4b\u304c\u518d\u958b\u901a</h1><p>{sentence * 4}</p><p>{other * 6}</p><p>{other * 5}</p>"
+        "</article></body></html>"
+    )
+    assert "\u5b50\u3069\u3082\u306e\u8650\u5f85\u3092" in spoken_body(read_text(page))

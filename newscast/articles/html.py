@@ -93,14 +93,14 @@ def _units(main) -> tuple[list[str], list[float], str]:
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             if tag not in _BLOCK_TAGS:  # inline markup (hi, ref, lb) loose in the main text
-                loose.append(" ".join(child.itertext()))
+                loose.append(_text(child))
                 loose.append(child.tail or "")
                 continue
             flush()
             if tag == "list":
                 numbered = (child.get("rend") or "").startswith("ol")
                 for number, item in enumerate((c for c in child if c.tag == "item"), 1):
-                    text = " ".join(item.itertext())
+                    text = _text(item)
                     if text.strip():
                         mark = f"{number}. " if numbered and not text.strip()[:1].isdigit() else "\u2022 "
                         add(mark + text, _link_share(item))
@@ -109,7 +109,7 @@ def _units(main) -> tuple[list[str], list[float], str]:
                     walk(cell)
             elif tag == "table":
                 rows = [
-                    " | ".join(noise.clean_unit(" ".join(cell.itertext())) for cell in row if cell.tag == "cell")
+                    " | ".join(noise.clean_unit(_text(cell)) for cell in row if cell.tag == "cell")
                     for row in child.iter("row")
                 ]
                 rows = [row for row in rows if row.strip(" |")]
@@ -117,14 +117,25 @@ def _units(main) -> tuple[list[str], list[float], str]:
                     units.append(TABLE_MARK + "\n".join(rows))
                     shares.append(0.0)
             elif tag == "head" and child.get("rend") == "h1" and not h1:
-                h1 = noise.clean_unit(" ".join(child.itertext()))
+                h1 = noise.clean_unit(_text(child))
             else:
-                add(" ".join(child.itertext()), _link_share(child))
+                add(_text(child), _link_share(child))
             loose.append(child.tail or "")
         flush()
 
     walk(main)
     return units, shares, h1
+
+
+def _text(element) -> str:
+    """An element's text as written: inline markup (links, emphasis) joins without added spaces, so
+    scripts written without spaces stay whole; line breaks and nested blocks part words."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        separate = tag == "lb" or tag in _BLOCK_TAGS
+        parts.extend((" " if separate else "", _text(child), " " if separate else "", child.tail or ""))
+    return "".join(parts)
 
 
 def _link_share(element) -> float:
