@@ -158,7 +158,8 @@ def test_photo_credit_cut_from_a_caption():
 def test_last_gallery_caption_without_hide_caption_is_cut():
     paragraph = (
         "Photos: The bridge repairs Divers at work. Hide Caption 1 of 2 "
-        "Photos: The bridge repairs The new girder is lifted into place."
+        "Photos: The bridge repairs The new girder is lifted into place by a floating crane, the largest ever "
+        "brought up the river, while crews on both banks watch the cables and a tug holds the barge steady."
     )
     article = read_text(scrape(HEADLINE, BYLINE, STORY[0], paragraph, *STORY[2:]))
     assert "girder is lifted" not in spoken_body(article)
@@ -247,9 +248,9 @@ def test_html_table_skipped_with_a_note_or_read_by_rows():
 @pytest.mark.parametrize(
     "prefix",
     [
-        "<style>body { color: #333; } .ad { display: none; }</style>\n",
-        "<!-- saved from url=(0042)https://news.example.com/ -->\n",
-        "<br />\n<b>Warning</b>: Undefined variable $ad in /var/www/html/header.php on line 12<br />\n",
+        "<style>" + "body { color: #333; } .ad { display: none; }\n" * 120 + "</style>\n",
+        "<!-- saved from url=(0042)https://news.example.com/ -->\n" + "<!-- cached page -->\n" * 250,
+        "PHP Warning:  Undefined variable $ad in /var/www/html/header.php on line 12\n<br />\n",
     ],
 )
 def test_html_recognised_whatever_comes_first(prefix):
