@@ -32,7 +32,7 @@ from .errors import ArticleError, ConfigError, NewscastError
 from .feed import FeedSettings, feed_self_url, read_items, write_feed
 from .metadata import read_info
 from .pipeline import Progress as BuildProgress
-from .pipeline import build_episode, cache_for, read_source_list, script_for
+from .pipeline import build_episode, cache_for, read_article, read_source_list, script_for
 from .speech import available_engines, list_voices
 from .speech.cache import NoCache
 from .speech.piper import voice_model_path
@@ -130,6 +130,9 @@ def script(
         OutputFormat, typer.Option("--format", "-f", metavar="text|json", help="Plain text or JSON segments.")
     ] = OutputFormat.text,
     config_path: ConfigOption = None,
+    dropped: Annotated[
+        bool, typer.Option("--dropped", help="List every unit of the page not spoken, and the rule that dropped it.")
+    ] = False,
 ) -> None:
     """Print what would be spoken, without synthesising anything.
 
@@ -138,12 +141,28 @@ def script(
     """
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
+        if dropped:
+            _print_dropped(articles, output_format)
+            return
         scripts = script_for(articles, config)
     if output_format is OutputFormat.json:
         payload: Any = scripts[0].to_dict() if len(scripts) == 1 else [item.to_dict() for item in scripts]
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         typer.echo("\n".join(item.to_text() for item in scripts), nl=False)
+
+
+def _print_dropped(sources: list[str], output_format: OutputFormat) -> None:
+    """What the reader threw away, unit by unit, with the rule's name: for checking and for bug reports."""
+    found = [(source, read_article(source).dropped) for source in sources]
+    if output_format is OutputFormat.json:
+        payload = [{"source": s, "dropped": [{"rule": d.rule, "text": d.text} for d in ds]} for s, ds in found]
+        typer.echo(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2, ensure_ascii=False))
+        return
+    for source, drops in found:
+        typer.echo(f"# {source}: {len(drops)} units dropped")
+        for drop in drops:
+            typer.echo(f"[{drop.rule}] {drop.text}")
 
 
 def _sources(articles: list[str] | None, from_list: Path | None) -> list[str]:
@@ -237,7 +256,9 @@ class BuildDisplay:
         self.progress.stop()
 
     def __call__(self, event: BuildProgress) -> None:
-        if event.stage == "engine":
+        if event.stage == "warn":
+            self.progress.console.print(escape(f"warning: {event.message}"), highlight=False, soft_wrap=True)
+        elif event.stage == "engine":
             self.progress.console.print(escape(f"engine: {event.message}"), highlight=False, soft_wrap=True)
         elif event.stage == "speak":
             if self.task is None:  # known only now: no "0/?" while the engine is still being chosen

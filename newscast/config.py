@@ -26,11 +26,19 @@ class ShowConfig:
     cover: str
 
 
+DATELINE_MODES = ("lead-in", "segment", "off")
+TABLE_MODES = ("note", "rows")
+
+
 @dataclass(frozen=True)
 class ScriptConfig:
     order: tuple[str, ...]
     intro: str
     outro: str
+    dateline: str  # lead-in, segment or off
+    tables: str  # note or rows
+    table_note: str
+    warn_dropped: float  # build warns when more than this share of the page's prose was dropped
 
 
 @dataclass(frozen=True)
@@ -315,6 +323,12 @@ def _validate(config: Config) -> None:
             raise ConfigError(
                 f"unknown segment kind {kind!r} in script.order ({where}); allowed: {', '.join(SEGMENT_KINDS)}"
             )
+    script = config.script
+    for key, value, allowed in (("dateline", script.dateline, DATELINE_MODES), ("tables", script.tables, TABLE_MODES)):
+        if value not in allowed:
+            raise ConfigError(f"script.{key} ({where}) must be one of {', '.join(allowed)}, got {value!r}")
+    if not 0 <= script.warn_dropped <= 1:
+        raise ConfigError(f"script.warn_dropped ({where}) must be 0 to 1, got {script.warn_dropped}")
     for item in fields(PauseConfig):
         value = getattr(config.pauses, item.name)
         if not 0 <= value <= 10_000:

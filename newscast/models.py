@@ -11,6 +11,7 @@ import numpy as np
 PARAGRAPH = "paragraph"
 HEADING = "heading"
 ITEM = "item"
+TABLE = "table"  # its rows, one a line, cells joined by " | "; the script reads or skips it as configured
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,14 @@ class Block:
 
     kind: str
     text: str
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A unit of the page the reader did not keep, and the rule that dropped it."""
+
+    text: str
+    rule: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,7 @@ class Article:
     highlights: tuple[str, ...] = ()
     credits: tuple[str, ...] = ()
     source: str = ""  # path or URL it was read from
+    dropped: tuple[Dropped, ...] = ()  # every unit of the page not spoken, with the rule that dropped it
 
     @property
     def paragraphs(self) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .articles import read_article
+from .articles.signals import dropped_prose_share
 from .config import Config
 from .episode import default_output_path, resample, write_episode
 from .errors import ArticleError
@@ -23,9 +24,9 @@ from .speech.text import speakable, split_sentences
 
 @dataclass(frozen=True)
 class Progress:
-    """A report from a running build. ``stage``: engine (the engine chosen, and why), speak (``done`` of ``total``
-    segments spoken; the first report has done 0), encode (speech is done; the MP3 is being finished), write
-    (the episode is on disk)."""
+    """A report from a running build. ``stage``: warn (a ``message`` for the user, e.g. much of a page dropped),
+    engine (the engine chosen, and why), speak (``done`` of ``total`` segments spoken; the first report has done
+    0), encode (speech is done; the MP3 is being finished), write (the episode is on disk)."""
 
     stage: str
     done: int = 0
@@ -150,13 +151,17 @@ def read_source_list(path: str | Path) -> list[str]:
     return sources
 
 
-def episode_script(sources: Sequence[str | Path], config: Config) -> Script:
+def episode_script(sources: Sequence[str | Path], config: Config, on_progress: ProgressCallback = _ignore) -> Script:
     """One article's script, or for several a roundup of them all."""
     if not sources:
         raise ArticleError("no article given")
-    if len(sources) == 1:
-        return build_script(read_article(sources[0]), config)
-    return build_roundup([read_article(source) for source in sources], config)
+    articles = [read_article(source) for source in sources]
+    for source, article in zip(sources, articles, strict=True):
+        share = dropped_prose_share(article)
+        if share > config.script.warn_dropped:
+            message = f"{source}: {share:.0%} of the page's prose was dropped (see newscast script --dropped)"
+            on_progress(Progress("warn", message=message))
+    return build_script(articles[0], config) if len(articles) == 1 else build_roundup(articles, config)
 
 
 def build_episode(
@@ -168,7 +173,7 @@ def build_episode(
 ) -> Episode:
     """Turn one article, or several as a roundup, into one MP3 episode; return what was written."""
     sources = [source] if isinstance(source, str | Path) else list(source)
-    return speak_script(episode_script(sources, config), config, output, cache, on_progress)
+    return speak_script(episode_script(sources, config, on_progress), config, output, cache, on_progress)
 
 
 def speak_script(

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import Config
-from .models import HEADING, ITEM, Article, Script, Segment
+from .models import HEADING, ITEM, PARAGRAPH, TABLE, Article, Script, Segment
 
 
 def spoken_date(article: Article) -> str:
@@ -130,14 +130,25 @@ def build_roundup(articles: list[Article], config: Config, today: date | None = 
 
 
 def _body_segments(article: Article, config: Config) -> list[Segment]:
-    pauses = config.pauses
+    pauses, settings = config.pauses, config.script
     segments: list[Segment] = []
     blocks = article.blocks
+    place = article.dateline if settings.dateline != "off" else ""
+    if place and settings.dateline == "segment":
+        segments.append(Segment("body", f"{place.rstrip('.')}.", pauses.paragraph, "dateline"))
+        place = ""
     for index, block in enumerate(blocks):
         if block.kind == HEADING:
             segments.append(Segment("heading", block.text, pauses.heading))
             continue
+        if block.kind == TABLE:
+            rows = block.text.split("\n") if settings.tables == "rows" else [settings.table_note]
+            segments.extend(Segment("body", row.replace(" | ", ", "), pauses.item, "table") for row in rows if row)
+            continue
         next_kind = blocks[index + 1].kind if index + 1 < len(blocks) else None
         pause = pauses.item if block.kind == ITEM and next_kind == ITEM else pauses.paragraph
-        segments.append(Segment("body", block.text, pause, block.kind))
+        text = block.text
+        if place and block.kind == PARAGRAPH:
+            text, place = f"{place.rstrip('.')}. {text}", ""  # the dateline as a short lead-in to the first paragraph
+        segments.append(Segment("body", text, pause, block.kind))
     return segments

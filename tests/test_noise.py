@@ -95,6 +95,31 @@ PREDICATES = [
     (noise.is_banner, "Continue reading the main story", True),
     (noise.is_copyright, "© 2017 Cable News Network. All Rights Reserved.", True),
     (noise.is_copyright, "The copyright case went to court.", False),
+    (noise.is_copyright, "Copyright lawyers said the design drawings were fair game.", False),
+    (noise.is_copyright, "Copyright 2024 Millbrook Media", True),
+    (noise.is_prompt, "Follow @millbrooknews Follow @countyroads", True),
+    (noise.is_prompt, "Join us, the mayor told the crowd on the bridge.", False),
+    (noise.is_prompt, "Download speeds on the new app doubled last month.", False),
+    (noise.is_prompt, "The newsletter now reaches 40,000 readers.", False),
+    (noise.is_timestamp, "7 years ago", True),
+    (noise.is_timestamp, "UPDATED: Tue., Nov. 19", True),
+    (noise.is_timestamp, "2019-11-19T10:22:00Z", True),
+    (noise.is_timestamp, "Lesezeit: 2 Minuten", True),
+    (noise.is_timestamp, "5 min read", True),
+    (noise.is_timestamp, "Seven years ago the bridge was new.", False),
+    (noise.is_bare_address, "https://example.com/news/bridge", True),
+    (noise.is_bare_address, "newsdesk@example.com", True),
+    (noise.is_bare_address, "Residents can write to roads@example.gov until Friday.", False),
+    (noise.is_photo_credit, "AFP / JOHN DOE", True),
+    (noise.is_photo_credit, "Photograph: Jane Roe/Getty Images", True),
+    (noise.is_photo_credit, "(AP Photo/Jane Roe)", True),
+    (noise.is_photo_credit, "Input/output rose 4 percent, the agency said.", False),
+    (noise.is_label, "Lesen Sie auch", True),
+    (noise.is_label, "Lea también: El puente reabre", True),
+    (noise.is_label, "Story continues below advertisement", True),
+    (noise.is_label, "toggle caption", True),
+    (noise.is_label, "Thanks for signing up!", True),
+    (noise.is_label, "Related stories ran in three papers the next week.", False),
 ]
 
 
@@ -111,12 +136,28 @@ CONTEXT = [
         {0, 2},
     ),
     # a teaser and its HTML-escaped twin
-    (noise.repeated_units, ["Maine&#39;s ferries go electric", "Maine's ferries go electric", "Body."], {0, 1}),
+    (noise.repeated_units, ["Maine&#39;s ferries go electric", "Maine's ferries go electric", "Body."], {1}),
     # a paragraph doubled by the scrape keeps its first copy
     (noise.repeated_units, ["The vote passed 5 to 4.", "Then it rained.", "The vote passed 5 to 4."], {2}),
     # a video title sits between player chrome
     (noise.sandwiched_between_markers, ["JUST WATCHED", "Old ferry", "Replay"], {1}),
     (noise.sandwiched_between_markers, ["A paragraph.", "Another.", "Replay"], set()),
+    # a list in the story (prose on both sides) stays; a menu at the page's edge goes
+    (
+        noise.navigation_lists,
+        [
+            "The bakery sold out of four things by noon on Saturday.",
+            "- Flour",
+            "- Sugar",
+            "- Eggs",
+            "- Butter",
+            "Its owner said she would order twice as much next week.",
+        ],
+        set(),
+    ),
+    (noise.navigation_lists, ["- World", "- Business", "- Sport", "- Culture", "The story starts here."], {0, 1, 2, 3}),
+    # titles under a teaser label
+    (noise.teasers_under_label, ["Body.", "SEE MORE:", "Toll plans stall", "Ferry service ends", "More body."], {2, 3}),
     # the teaser a "Read More" link points at
     (noise.teasers_by_read_more, ["Body.", "Island ferries turn to batteries", "Read More", "What riders say"], {1}),
     # several short unpunctuated lines in a row are a block of links; one alone is a subheading

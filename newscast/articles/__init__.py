@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import re
@@ -70,8 +71,34 @@ def _read_file(path: Path) -> bytes:
     return data
 
 
+_META_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_:.-]{2,40})", re.IGNORECASE)
+_WEB_SINGLE_BYTE = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+_REPLACED_SHARE = 0.001  # a page declared UTF-8 keeps that reading despite a few bad bytes
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset a page's <meta charset> or http-equiv Content-Type declares in its first bytes."""
+    match = _META_CHARSET.search(data[:8192])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _decode_declared(data: bytes, charset: str) -> str | None:
+    """Bytes in the page's own declared charset, as a browser reads them; None when that cannot be right."""
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return None
+    if charset in _WEB_SINGLE_BYTE:  # browsers read all of these as windows-1252
+        return data.decode("cp1252", errors="replace")
+    try:
+        return data.decode(charset)
+    except UnicodeDecodeError:
+        text = data.decode(charset, errors="replace")
+        return text if text.count("\ufffd") <= _REPLACED_SHARE * len(text) else None
+
+
 def decode(data: bytes, where: str, declared: str | None = None) -> str:
-    """Bytes -> text: the declared charset, UTF-8, else a detected encoding; mojibake repaired."""
+    """Bytes -> text: the HTTP charset, UTF-8, the page's own <meta> charset, else a detected encoding."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ArticleError(f"{where} looks like a binary file, not an article")
     text = None
@@ -81,6 +108,8 @@ def decode(data: bytes, where: str, declared: str | None = None) -> str:
             break
         except (UnicodeDecodeError, LookupError):
             continue
+    if text is None and (meta := declared_charset(data)):
+        text = _decode_declared(data, meta)  # the page's own declaration before any guess
     if text is None:
         from charset_normalizer import from_bytes
 

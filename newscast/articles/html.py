@@ -7,21 +7,31 @@ import re
 import warnings
 
 from ..errors import ArticleError
-from ..models import Article
-from . import noise
+from ..models import Article, Dropped
+from . import noise, signals
 from .byline import byline_fields
 from .dates import find_date
-from .text import is_byline, read_body
+from .text import TABLE_MARK, is_byline, read_body
 
-_STRUCTURE_TAGS = {"p", "head", "list", "quote", "item"}
+_DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
+_LEADING_MARKUP = re.compile(r"<(?:!--|style|script|meta|link|title|br|b|div|p|article|\?xml)[\s/>]", re.IGNORECASE)
 
 
 def looks_like_html(text: str) -> bool:
-    """Decide by content, not by extension: markup near the top of the file."""
-    head = text[:4096].lstrip().lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")):
-        return "<html" in text[:65536].lower() or "<body" in text[:65536].lower()
-    return head.startswith("<") and any(tag in head for tag in ("<head", "<body", "<meta", "<div", "<p>", "<article"))
+    """Decide by content, not by extension: document tags near the top of the file.
+
+    A page may open with a <style> block, a comment, "<br />" or a PHP warning before its <html>.
+    """
+    head = text[:4096]
+    if _DOCUMENT_TAG.search(head):
+        return True
+    stripped = head.lstrip()
+    if stripped.startswith("<") and _DOCUMENT_TAG.search(text[:65536]):
+        return True
+    lower = stripped.lower()
+    return stripped.startswith("<") and any(
+        tag in lower for tag in ("<head", "<body", "<meta", "<div", "<p>", "<article")
+    )
 
 
 def _extract_tree(html: str, url: str | None):
@@ -38,9 +48,9 @@ def _extract_tree(html: str, url: str | None):
                 output_format="xml",
                 with_metadata=True,
                 include_comments=False,
-                include_tables=False,
+                include_tables=True,
                 include_images=False,
-                include_links=False,
+                include_links=True,
                 deduplicate=False,
             )
         except Exception as error:  # trafilatura and lxml raise many kinds on broken markup
@@ -53,26 +63,107 @@ def _extract_tree(html: str, url: str | None):
         raise ArticleError(f"cannot parse the HTML page: {error}") from error
 
 
-def _units(main) -> tuple[list[str], str]:
-    """The article's blocks in order as text units (list items marked as bullets) and its first h1."""
+_BLOCK_TAGS = {"p", "head", "list", "quote", "table", "code", "div", "item"}
+
+
+def _units(main) -> tuple[list[str], list[float], str]:
+    """Every text node trafilatura kept, in order, as units: the recall floor; each unit's share of
+    link text; and the page's first h1.
+
+    Text loose after a heading (an element's tail) is its own unit, ordered lists keep their numbers,
+    a table is one unit of rows.
+    """
     units: list[str] = []
+    shares: list[float] = []
+    loose: list[str] = []  # inline text between blocks, joined into one unit
     h1 = ""
-    for element in main.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag not in _STRUCTURE_TAGS or tag == "list":
-            continue
-        if tag in ("p", "quote") and any(
-            isinstance(parent.tag, str) and parent.tag in ("item", "quote") for parent in element.iterancestors()
-        ):
-            continue  # its text is already in the enclosing item or quote
-        text = noise.clean_unit(" ".join(element.itertext()))
-        if not text:
-            continue
-        if tag == "head" and element.get("rend") == "h1" and not h1:
-            h1 = text
-            continue
-        units.append(f"\u2022 {text}" if tag == "item" else text)
-    return units, h1
+
+    def add(text: str | None, share: float = 0.0) -> None:
+        text = noise.clean_unit(text or "")
+        if text:
+            units.append(text)
+            shares.append(share)
+
+    def flush() -> None:
+        add(" ".join(loose))
+        loose.clear()
+
+    def walk(element) -> None:
+        nonlocal h1
+        loose.append(element.text or "")
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag not in _BLOCK_TAGS:  # inline markup (hi, ref, lb) loose in the main text
+                loose.append(_text(child))
+                loose.append(child.tail or "")
+                continue
+            flush()
+            if tag == "list":
+                numbered = (child.get("rend") or "").startswith("ol")
+                for number, item in enumerate((c for c in child if c.tag == "item"), 1):
+                    text = _text(item)
+                    if text.strip():
+                        mark = f"{number}. " if numbered and not text.strip()[:1].isdigit() else "\u2022 "
+                        add(mark + text, _link_share(item))
+            elif tag == "table" and not _is_data_table(child):
+                for cell in child.iter("cell"):  # a layout table: its cells hold the story
+                    walk(cell)
+            elif tag == "table":
+                rows = [
+                    " | ".join(noise.clean_unit(_text(cell)) for cell in row if cell.tag == "cell")
+                    for row in child.iter("row")
+                ]
+                rows = [row for row in rows if row.strip(" |")]
+                if rows:
+                    units.append(TABLE_MARK + "\n".join(rows))
+                    shares.append(0.0)
+            elif tag == "head" and child.get("rend") == "h1" and not h1:
+                h1 = noise.clean_unit(_text(child))
+            else:
+                add(_text(child), _link_share(child))
+            loose.append(child.tail or "")
+        flush()
+
+    walk(main)
+    return units, shares, h1
+
+
+def _text(element) -> str:
+    """An element's text as written: inline markup (links, emphasis) joins without added spaces, so
+    scripts written without spaces stay whole; line breaks and nested blocks part words."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        separate = tag == "lb" or tag in _BLOCK_TAGS
+        parts.extend((" " if separate else "", _text(child), " " if separate else "", child.tail or ""))
+    return "".join(parts)
+
+
+def _link_share(element) -> float:
+    """How much of an element's text is link text (jusText's link density)."""
+    total = len("".join(element.itertext()).strip())
+    linked = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
+    return linked / total if total else 0.0
+
+
+# A unit that is (nearly) all link text and no longer than a teaser is a link to another page.
+LINK_SHARE = 0.8
+_LINK_MAX_WORDS = 30
+
+
+_DATA_CELL_WORDS = 12
+
+
+def _is_data_table(table) -> bool:
+    """Rows of short cells (figures, names); a table whose cells hold paragraphs is page layout."""
+    rows = [[cell for cell in row if cell.tag == "cell"] for row in table.iter("row")]
+    cells = [cell for row in rows for cell in row]
+    if len(rows) < 2 or max((len(row) for row in rows), default=0) < 2:
+        return False
+    if any(element.tag in ("p", "list", "head", "table", "quote") for cell in cells for element in cell.iter()):
+        return False
+    sizes = [len(" ".join(cell.itertext()).split()) for cell in cells]
+    return sum(sizes) / max(1, len(sizes)) <= _DATA_CELL_WORDS
 
 
 def _words(text: str) -> set[str]:
@@ -105,14 +196,24 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     if tree is None:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
-    units, h1 = _units(main if main is not None else tree)
+    units, shares, h1 = _units(main if main is not None else tree)
+    links = [
+        Dropped(unit, "link to another page")
+        for unit, share in zip(units, shares, strict=True)
+        if share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS
+    ]
+    units = [
+        unit
+        for unit, share in zip(units, shares, strict=True)
+        if not (share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS)
+    ]
     headline = noise.clean_unit(h1 or _visible_headline(html, tree.get("title") or "") or tree.get("title") or "")
     author = noise.clean_unit(tree.get("author") or "")
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
-    blocks, credits, place = read_body(units, headline)
-    if not blocks:
+    body = read_body(units, headline, signals.detect_language(" ".join(units)), extracted=True)
+    if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
     date = tree.get("date") or ""
     return Article(
@@ -120,8 +221,9 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         **byline_fields(byline),
         date=date,
         iso_date=find_date(date),
-        dateline=place,
-        blocks=tuple(blocks),
-        credits=tuple(credits),
+        dateline=body.place,
+        blocks=tuple(body.blocks),
+        credits=tuple(body.credits),
         source=url or source,
+        dropped=(*links, *body.dropped),
     )

@@ -14,6 +14,8 @@ import itertools
 import re
 import unicodedata
 
+from . import labels, signals
+
 # ---------------------------------------------------------------------------------------------
 # Shared shapes
 
@@ -91,15 +93,34 @@ def strip_inline_video_player(text: str) -> str:
 
 _GALLERY_FROM_LABEL = re.compile(r"\bPhotos?:\s.*\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL)
 _GALLERY_FROM_START = re.compile(r"^.*\bHide Caption\s+\d+\s+of\s+\d+", re.DOTALL)
+_LAST_COUNTER = re.compile(r"\bHide Caption\s+(\d+)\s+of\s+(\d+)(?!.*\bHide Caption)", re.DOTALL)
+_LAST_CAPTION = re.compile(r"^\s*Photos?:\s.{0,500}$", re.DOTALL)
 
 
 def strip_inline_gallery(text: str) -> str:
     """Cut a flattened photo gallery ("Photos: ... caption Hide Caption 3 of 20 ...") out of a paragraph."""
     if "Hide Caption" not in text:
         return text
+    last = _LAST_COUNTER.search(text)
+    if last and int(last.group(1)) < int(last.group(2)) and _LAST_CAPTION.match(text[last.end() :]):
+        text = text[: last.end()]  # the gallery's last caption carries no "Hide Caption" after it
     stripped = _GALLERY_FROM_LABEL.sub(" ", text)
     # Without its "Photos:" label a gallery's start is unknowable: cut from the paragraph's start.
     return _GALLERY_FROM_START.sub(" ", stripped)
+
+
+_INLINE_PHOTO_CREDIT = re.compile(
+    r"\s*\((?:[A-Z][\w.&]*\s)?(?:Photo|Foto|Photograph|Image)s?\s*/\s*[^()]{1,60}\)"
+    r"|\s*\b(?:Photograph|Photo|Image|Foto)\s*:\s*[\w.' -]{1,40}/[\w.' -]{1,40}$"
+)
+
+
+def strip_photo_credits(text: str) -> str:
+    """Cut a photo credit out of a caption: "(AP Photo/Jane Roe)", "... Photograph: X/Getty Images"."""
+    if "/" not in text:
+        return text
+    stripped = _INLINE_PHOTO_CREDIT.sub("", text)
+    return stripped if stripped.strip() else text
 
 
 _TRAILING_READ_MORE = re.compile(r"\s*\b(?:Read More|READ MORE|Read more)\s*(?:\.\.\.|\u2026|>+)?\s*$")
@@ -163,6 +184,7 @@ CLEANERS = (
     strip_inline_gallery,
     strip_inline_video_player,
     strip_trailing_read_more,
+    strip_photo_credits,
     split_glued_sentences,
     collapse_whitespace,
     drop_letterless,
@@ -174,6 +196,34 @@ def clean_unit(text: str) -> str:
     for cleaner in CLEANERS:
         text = cleaner(text)
     return text
+
+
+# Cleaners that cut page furniture out of a unit (the others only repair it), named for --dropped.
+CUTTERS = {
+    strip_inline_gallery: "inline gallery",
+    strip_inline_video_player: "inline video player",
+    strip_trailing_read_more: "read more",
+    strip_photo_credits: "photo credit",
+}
+
+
+def clean_unit_with_cuts(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``clean_unit``, also returning each stretch of text a cutter removed and the cutter's name."""
+    cuts: list[tuple[str, str]] = []
+    for cleaner in CLEANERS:
+        cleaned = cleaner(text)
+        if cleaner in CUTTERS and cleaned != text:
+            cuts.extend((removed, CUTTERS[cleaner]) for removed in _removed(text, cleaned))
+        text = cleaned
+    return text, cuts
+
+
+def _removed(before: str, after: str) -> list[str]:
+    import difflib
+
+    old, new = before.split(), after.split()
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    return [" ".join(old[i1:i2]) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("delete", "replace")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,7 +267,7 @@ _TWO_DIGITS_BEFORE_WORD = re.compile(r"(?:^|(?<=\D))(\d{2})(?=\s?[^\d\s])")
 
 def is_gallery_text(text: str) -> bool:
     """Gallery chrome: "Photos: <title>", "Hide Caption", "3 of 20", photo credits."""
-    return bool(_GALLERY_LABEL.match(text)) or is_thumbnail_labels(text)
+    return bool(_GALLERY_LABEL.match(text)) or (len(text) <= 400 and is_thumbnail_labels(text))
 
 
 def is_thumbnail_labels(text: str) -> bool:
@@ -232,31 +282,45 @@ def is_thumbnail_labels(text: str) -> bool:
 
 
 _PROMPT_START = re.compile(
-    r"^(?:sign up|subscribe|follow|like us|join|share|download|get (?:the|our)|chat with|click|tap"
+    r"^(?:for (?:the )?latest\b.{0,80}?\b(?:download|follow|subscribe|sign up)"
+    r"|sign up|subscribe|follow|like us|join|share|download|get|chat with|click|tap"
     r"|listen to|watch|read our|don't miss|never miss|stay (?:informed|up to date)|want (?:more|the)"
-    r"|enjoy|support|become a|we'd love|got a (?:news )?tip|have a (?:news )?tip|send us|contact us)\b",
+    r"|enjoy|support|become a|we'd love|got a (?:news )?tip|have a (?:news )?tip|send us|contact us)\b"
+    # an imperative takes an object or a particle; "Download speeds ..." or "Join us, the mayor said" do not
+    r"(?=[\s:]+(?:us\b(?!,)|our|the|this|it|now|today|free|for|to|on|up|in|here|@|more|a\b|an\b|all|news|breaking)"
+    r"|\s*[:!.]?$)",
     re.IGNORECASE,
 )
 _PROMPT_TOPIC = re.compile(
     r"\b(?:newsletters?|inbox|e-?mail|facebook|twitter|instagram|messenger|whatsapp|telegram|tiktok"
-    r"|youtube|linkedin|app|podcasts?|alerts|updates|notifications|subscribers?|us|here|free)\b",
+    r"|youtube|linkedin|apps?|podcasts?|alerts|updates|notifications|subscribers?|us|here|free|edition"
+    r"|full story|@\w+)\b",
     re.IGNORECASE,
 )
-_NEWSLETTER = re.compile(r"\bnewsletters?\b|\bsent (?:straight )?to your inbox\b", re.IGNORECASE)
+# A newsletter mentioned to the reader ("you", "your inbox", "sign up"), not one reported on.
+_NEWSLETTER_PITCH = re.compile(
+    r"\bnewsletters?\b.*\b(?:you|your|sign up|subscribe)\b|\b(?:you|your|sign up|subscribe)\b.*\bnewsletters?\b"
+    r"|\bsent (?:straight )?to your inbox\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|asked|according to|wrote|tweeted)\b", re.IGNORECASE)
 _SHARE_WORD = re.compile(
     r"\b(?:share|share this|tweet|facebook|twitter|x|email|e-mail|linkedin|pinterest|reddit|whatsapp"
     r"|messenger|copy link|copy|link|print|comments?|save|on|via)\b",
     re.IGNORECASE,
 )
+_HANDLE_PROMPT = re.compile(r"^(?:(?:follow|on|and|us|me|at|twitter|x|instagram|[:,|]|@\w+)\s*)+$", re.IGNORECASE)
 
 
 def is_prompt(text: str) -> bool:
-    """Newsletter, messenger and social-media invitations and rows of share buttons."""
-    if len(text) > 260:
+    """Newsletter, messenger and social-media invitations and rows of share buttons, by their whole shape."""
+    if len(text) > 260 or _ATTRIBUTION.search(text):
         return False
     if _PROMPT_START.match(text) and _PROMPT_TOPIC.search(text):
         return True
-    if _NEWSLETTER.search(text) and len(text) <= 200:
+    if _NEWSLETTER_PITCH.search(text) and len(text) <= 200:
+        return True
+    if "@" in text and _HANDLE_PROMPT.match(text):  # "Follow @desk Follow @reporter"
         return True
     leftover = _SHARE_WORD.sub("", text)
     return not any(ch.isalnum() for ch in leftover) and any(ch.isalpha() for ch in text)
@@ -269,7 +333,7 @@ _BANNER = _matches_whole(
     r"|continue reading(?: the main story)?|site index|site (?:information )?navigation|go to home page.{0,3}"
     r"|most (?:read|popular|viewed|shared)|trending(?: now)?|top stories|recommended(?: for you)?"
     r"|you may (?:also )?like|more (?:from|on) .{1,40}|related(?: articles| stories| content| coverage| topics)?"
-    r"|more stories|latest (?:news|stories)|this story has been updated|opinion|analysis"
+    r"|more stories|latest (?:news|stories)|this story has been updated"
     r"|(?:\w+ )?\d+ min(?:ute)?s? read|listen to (?:this )?article|comments?(?: \(\d+\))?"
 )
 
@@ -296,7 +360,9 @@ def is_read_more(text: str) -> bool:
 
 
 _COPYRIGHT = re.compile(
-    r"^(?:\u00a9|\(c\)|copyright\b)|\ball rights reserved\b|\bterms of (?:use|service)\b.{0,40}\bprivacy\b",
+    # "Copyright 2024 ...", "(c) The Post": a mark and then a year or a name, not "Copyright lawyers said"
+    r"^(?:\u00a9|\(c\)|copyright\s*(?:\u00a9|\(c\)|\d{4}\b|$))|\ball rights reserved\b"
+    r"|\bterms of (?:use|service)\b.{0,40}\bprivacy\b",
     re.IGNORECASE,
 )
 
@@ -317,24 +383,88 @@ def is_graphic_link(text: str) -> bool:
     return bool(_GRAPHIC_LINK.match(text))
 
 
+_TIMESTAMP = re.compile(
+    r"^(?:\d{1,3}\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago"
+    r"|(?:updated|published|posted|last updated|modified|aktualisiert|actualizado|mis à jour)\s*:?\s*"
+    r"(?=.{0,50}\d).{1,50}"
+    r"|\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:,?\s+\d{1,2}[:.]\d{2}(?:\s*(?:uhr|h|am|pm))?)?"
+    r"|\d{1,2}:\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?\s*(?:et|edt|est|gmt|utc|bst|cet|pt)?)\.?$",
+    re.IGNORECASE,
+)
+_READ_TIME = re.compile(
+    rf"^(?:(?:{'|'.join(labels.READ_TIME_WORDS)})\s*:?\s*)?(?:ca\.\s*)?\d{{1,3}}\s*"
+    r"(?:min(?:ute)?s?|minuten|minutos|minuti|minutes)\.?(?:\s+(?:read|lesen|de lectura|di lettura|lesezeit))?$",
+    re.IGNORECASE,
+)
+
+
+def is_timestamp(text: str) -> bool:
+    """A time or reading time standing alone: "7 years ago", "UPDATED: Tue., Nov. 19", "Lesezeit: 2 Minuten"."""
+    return len(text) <= 70 and bool(_TIMESTAMP.match(text) or _READ_TIME.match(text))
+
+
+_ADDRESS = re.compile(
+    r"^(?:(?:e-?mail|web|website|url|source|quelle|fuente)\s*:\s*)?(?:https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\.?$",
+    re.IGNORECASE,
+)
+
+
+def is_bare_address(text: str) -> bool:
+    """A URL or an e-mail address alone on its line: unspeakable, and never the story."""
+    return bool(_ADDRESS.match(text))
+
+
+_CREDIT_NAME = r"[A-Z][\w.'\u2019&-]*(?:\s+[A-Z][\w.'\u2019&-]*){0,4}"
+_PHOTO_CREDIT = re.compile(
+    rf"^\(?(?:{_CREDIT_NAME})\s*/\s*(?:{_CREDIT_NAME})\)?\.?$"  # "AFP / JOHN DOE", "Reuters/Jane Roe"
+    rf"|^\(?(?:photograph|photo|foto|image|bild|picture|illustration)s?\s*(?:by|:)\s*.{{1,80}}$",
+    re.IGNORECASE,
+)
+
+
+def is_photo_credit(text: str) -> bool:
+    """A photo credit on its own: "AFP / NAME", "Photograph: X/Getty Images", "(AP Photo/X)"."""
+    return len(text) <= 100 and bool(_PHOTO_CREDIT.match(text) or _INLINE_PHOTO_CREDIT.fullmatch(" " + text))
+
+
+def is_label(text: str) -> bool:
+    """A paywall, comment-form, teaser or stand-in label (data in labels.py) making up the whole unit."""
+    return bool(labels.whole_unit_label(text)) or labels.teaser_line(text)
+
+
 def is_marker(text: str) -> bool:
     """Gallery or video-player chrome: the anchors that make their neighbours furniture too."""
     return is_gallery_text(text) or is_video_player_text(text)
 
 
+# Each rule with the name --dropped reports. Rules marked loose judge a unit by a phrase near its start;
+# they never drop a unit that reads like prose (see signals.is_prose).
 FURNITURE = (
-    is_video_player_text,
-    is_gallery_text,
-    is_prompt,
-    is_banner,
-    is_read_more,
-    is_copyright,
-    is_graphic_link,
+    ("video player", is_video_player_text, True),
+    ("gallery", is_gallery_text, True),
+    ("prompt", is_prompt, False),
+    ("banner", is_banner, False),
+    ("read more", is_read_more, True),
+    ("copyright", is_copyright, False),
+    ("graphic link", is_graphic_link, False),
+    ("timestamp", is_timestamp, False),
+    ("address", is_bare_address, False),
+    ("photo credit", is_photo_credit, False),
+    ("label", is_label, False),
 )
 
 
+def furniture_rule(text: str, prose: bool = False) -> str:
+    """The name of the first rule that calls this whole unit furniture, or ""."""
+    for name, rule, loose in FURNITURE:
+        if (not prose or not loose) and rule(text):
+            return name
+    return ""
+
+
 def is_furniture(text: str) -> bool:
-    return any(rule(text) for rule in FURNITURE)
+    return bool(furniture_rule(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,8 +479,8 @@ def near_marker(units: list[str], index: int, markers: list[bool], reach: int = 
 def repeated_units(units: list[str]) -> set[int]:
     """Repeated lines are furniture: gallery captions, video titles, teaser twins.
 
-    A line repeated next to gallery or player chrome, or short and unpunctuated, goes with all its
-    copies; a repeated paragraph (a pull quote, a scrape that doubled a block) keeps its first copy.
+    A line repeated next to gallery or player chrome goes with all its copies; any other repeated
+    line (a subheading, a pull quote, a scrape that doubled a block) keeps its first copy.
     """
     markers = [is_marker(unit) for unit in units]
     positions: dict[str, list[int]] = {}
@@ -362,7 +492,7 @@ def repeated_units(units: list[str]) -> set[int]:
     for indices in positions.values():
         if len(indices) < 2:
             continue
-        if any(near_marker(units, i, markers) for i in indices) or is_heading_like(units[indices[0]]):
+        if any(near_marker(units, i, markers) for i in indices):
             drop.update(indices)
         else:
             drop.update(indices[1:])
@@ -386,6 +516,36 @@ def teasers_by_read_more(units: list[str]) -> set[int]:
     }
 
 
+def teasers_under_label(units: list[str]) -> set[int]:
+    """The titles listed under a teaser label ("SEE MORE:", "Lesen Sie auch") up to the next real paragraph."""
+    drop: set[int] = set()
+    for index, unit in enumerate(units):
+        if not labels.is_teaser_label(unit):
+            continue
+        for follower in range(index + 1, min(len(units), index + 7)):
+            if not is_heading_like(BULLET.sub("", units[follower])):
+                break
+            drop.add(follower)
+    return drop
+
+
+_SUBSCRIPTION_PITCH = re.compile(r"\b(?:subscri\w*|log in|sign in|join now|renew)\b", re.IGNORECASE)
+_SECOND_PERSON = re.compile(r"\b(?:you|your|you're|you\u2019re)\b", re.IGNORECASE)
+
+
+def paywall_blocks(units: list[str]) -> set[int]:
+    """The pitch around a paywall line: the next few units that sell a subscription to "you"."""
+    drop: set[int] = set()
+    for index, unit in enumerate(units):
+        if labels.whole_unit_label(unit) != "paywall":
+            continue
+        for follower in range(index + 1, min(len(units), index + 5)):
+            text = units[follower]
+            if len(text.split()) <= 60 and _SUBSCRIPTION_PITCH.search(text) and _SECOND_PERSON.search(text):
+                drop.add(follower)
+    return drop
+
+
 def _latin_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
@@ -400,18 +560,18 @@ def other_script_links(units: list[str]) -> set[int]:
     return {index for index, unit in enumerate(units) if len(unit) <= 80 and _latin_share(unit) < 0.5}
 
 
-def _runs(units: list[str], member, shortest: int) -> set[int]:
-    """Indices of every run of at least ``shortest`` consecutive units that ``member`` accepts."""
-    found: set[int] = set()
+def _runs(units: list[str], member, shortest: int) -> list[list[int]]:
+    """Every run of at least ``shortest`` consecutive units that ``member`` accepts."""
+    found: list[list[int]] = []
     run: list[int] = []
-    for index, unit in enumerate(units):
-        if member(unit):
+    for index, unit in enumerate([*units, None]):
+        if unit is not None and member(unit):
             run.append(index)
             continue
         if len(run) >= shortest:
-            found.update(run)
+            found.append(run)
         run = []
-    return found | (set(run) if len(run) >= shortest else set())
+    return found
 
 
 def _is_menu_item(unit: str) -> bool:
@@ -420,21 +580,48 @@ def _is_menu_item(unit: str) -> bool:
 
 
 def navigation_lists(units: list[str]) -> set[int]:
-    """Four or more bulleted one-to-three-word links in a row are a menu, not a list in the story."""
-    return _runs(units, _is_menu_item, 4)
+    """Four or more bulleted one-to-three-word links in a row are a menu, not a list in the story.
 
-
-CONTEXT_RULES = (repeated_units, sandwiched_between_markers, teasers_by_read_more, other_script_links, navigation_lists)
-
-
-def furniture_in_context(units: list[str]) -> set[int]:
-    """Indices of every unit that some rule, alone or in context, calls furniture."""
-    drop = {index for index, unit in enumerate(units) if is_furniture(unit)}
-    for rule in CONTEXT_RULES:
-        drop |= rule(units)
+    A list the story introduces ("You will need:") or one with story prose on both sides stays.
+    """
+    drop: set[int] = set()
+    for run in _runs(units, _is_menu_item, 4):
+        before, after = units[: run[0]], units[run[-1] + 1 :]
+        introduced = bool(before) and before[-1].endswith(":")
+        inside_story = any(signals.is_prose(u, "") for u in before) and any(signals.is_prose(u, "") for u in after)
+        if not introduced and not inside_story:
+            drop.update(run)
     return drop
 
 
+CONTEXT_RULES = (
+    ("repeated", repeated_units),
+    ("between gallery or player chrome", sandwiched_between_markers),
+    ("teaser before read more", teasers_by_read_more),
+    ("teaser under a label", teasers_under_label),
+    ("paywall", paywall_blocks),
+    ("link in another script", other_script_links),
+    ("navigation menu", navigation_lists),
+)
+
+
+def furniture_in_context(units: list[str], prose: list[bool] | None = None) -> dict[int, str]:
+    """Every unit that some rule, alone or in context, calls furniture, with the rule's name."""
+    prose = prose or [False] * len(units)
+    drop = {index: rule for index, unit in enumerate(units) if (rule := furniture_rule(unit, prose[index]))}
+    for name, rule in CONTEXT_RULES:
+        for index in rule(units):
+            drop.setdefault(index, name)
+    return drop
+
+
+def _is_link_text(unit: str) -> bool:
+    """A few words with no sentence end, in any case: a menu entry or a footer link ("email newsletters")."""
+    return len(unit.split()) <= 5 and not unit.endswith(TERMINAL_PUNCTUATION) and not BULLET.match(unit)
+
+
 def teaser_runs(units: list[str]) -> set[int]:
-    """Two or more short unpunctuated lines in a row inside a body are a block of related links."""
-    return _runs(units, is_heading_like, 2)
+    """Two or more short unpunctuated lines in a row inside a body are a block of related links,
+    and so are three or more link-sized lines in any case (a site footer)."""
+    runs = [*_runs(units, is_heading_like, 2), *_runs(units, _is_link_text, 3)]
+    return {index for run in runs for index in run}

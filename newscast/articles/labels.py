@@ -1,0 +1,239 @@
+"""The few phrase lists the reader still needs, as data in one place, in several languages.
+
+Each entry matches a WHOLE short unit (the phrase, its punctuation and at most a few more words),
+never a phrase inside a longer sentence; tests/test_labels.py shows a real sentence holding each
+one that is still spoken.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A label over a list of links to other stories ("SEE MORE:", "Lesen Sie auch").
+TEASER_LABELS = (
+    "see more",
+    "see also",
+    "also see",
+    "also read",
+    "read also",
+    "don't miss",
+    "do not miss",
+    "more on this",
+    "more on this story",
+    "read next",
+    "related",
+    "related stories",
+    "related articles",
+    "you might also like",
+    "lea también",
+    "lea",
+    "lee",
+    "mire",
+    "mira",
+    "ver más",
+    "ver también",
+    "lea más",
+    "lee más",
+    "vea también",
+    "mira también",
+    "le puede interesar",
+    "notas relacionadas",
+    "noticias relacionadas",
+    "weitere artikel zum thema",
+    "weitere themen",
+    "mehr themen",
+    "empfohlene beiträge",
+    "schon gelesen",
+    "meist diskutiert",
+    "meistgelesen",
+    "das könnte dich auch interessieren",
+    "lee también",
+    "te puede interesar",
+    "lesen sie auch",
+    "mehr zum thema",
+    "das könnte sie auch interessieren",
+    "à lire aussi",
+    "lire aussi",
+    "voir aussi",
+    "leggi anche",
+    "leia também",
+    "veja também",
+    "lees ook",
+    "czytaj także",
+    "czytaj też",
+    "читайте также",
+    "läs också",
+    "læs også",
+    "les også",
+)
+
+# "Read more" links and page-navigation labels, alone on their line.
+LINK_LABELS = (
+    "learn more",
+    "find out more",
+    "dowiedz się więcej",
+    "więcej",
+    "mehr",
+    "weiterlesen",
+    "leer más",
+    "lire la suite",
+    "leggi di più",
+    "saiba mais",
+    "table of contents",
+    "inhaltsverzeichnis",
+    "índice de contenidos",
+    "sommaire",
+    "bild anzeigen",
+    "bild vergrößern",
+    "show image",
+    "listen to this article",
+    "escucha esta nota",
+    "escucha esta nota aquí",
+    "artikel anhören",
+    "écouter cet article",
+    "last modified",
+    "letzte änderung",
+    "zuletzt aktualisiert",
+)
+
+# Paywall, subscription and sign-up lines.
+PAYWALL_LINES = (
+    "to view the full story, please subscribe",
+    "subscribe to continue reading",
+    "subscribe to read the full story",
+    "thanks for signing up",
+    "thank you for signing up",
+    "already a subscriber",
+    "this article is for subscribers only",
+    "this content is for subscribers only",
+    "log in to continue reading",
+    "sign in to continue reading",
+    "create a free account to continue reading",
+    "you have reached your limit of free articles",
+    "jetzt abonnieren",
+    "suscríbete",
+    "abonnez-vous",
+)
+
+# Comment-form chrome under an article.
+COMMENT_FORM_LINES = (
+    "leave a reply",
+    "leave a comment",
+    "post a comment",
+    "post comment",
+    "cancel reply",
+    "your email address will not be published",
+    "required fields are marked",
+    "save my name, email, and website in this browser for the next time i comment",
+    "you must be logged in to post a comment",
+    "comments are closed",
+    "keine kommentare",
+    "no comments",
+    "join the conversation",
+    "name *",
+    "email *",
+    "website",
+    "kommentar schreiben",
+    "deja un comentario",
+    "laisser un commentaire",
+)
+
+# Lines that stand between two halves of a story in place of an ad or a player.
+INTERRUPTION_LINES = (
+    "story continues below advertisement",
+    "story continues below",
+    "article continues below",
+    "continue reading below",
+    "advertisement - scroll to continue",
+    "toggle caption",
+    "hide caption",
+    "enlarge this image",
+    "scroll to continue with content",
+    "werbung",
+    "anzeige",
+    "publicidad",
+    "publicité",
+    "pubblicità",
+)
+
+# Reading-time labels ("Lesezeit: 2 Minuten", "5 min read").
+READ_TIME_WORDS = (
+    "read",
+    "reading time",
+    "read time",
+    "lesezeit",
+    "lesedauer",
+    "temps de lecture",
+    "tiempo de lectura",
+    "tempo di lettura",
+    "tempo de leitura",
+    "leestijd",
+    "czas czytania",
+)
+
+# Words a whole-unit phrase may carry after it ("Thanks for signing up to The Post"); labels stand alone.
+_EXTRA_WORDS = {"paywall": 4, "comment form": 6}
+
+
+_WORDS = re.compile(r"\w+")
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|tells|added|asked|sagte|dijo|a déclaré)\b")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().replace("\u2019", "'").split())
+
+
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(_normal(p)) for p in phrases), key=len, reverse=True))
+    return re.compile(rf"^(?:{alternatives})(?=$|[\s:.,!?\u2026>\u203a\u00bb|\-\u2013\u2014*])")
+
+
+_PATTERNS = {
+    name: _compile(phrases)
+    for name, phrases in (
+        ("teaser label", TEASER_LABELS),
+        ("paywall", PAYWALL_LINES),
+        ("comment form", COMMENT_FORM_LINES),
+        ("interruption", INTERRUPTION_LINES),
+        ("link label", LINK_LABELS),
+    )
+}
+
+
+def whole_unit_label(text: str) -> str:
+    """The kind of label this whole unit is ("paywall", "teaser label", ...), or "" for none."""
+    normal = _normal(text)
+    if len(normal) > 400:
+        return ""
+    for name, pattern in _PATTERNS.items():
+        match = pattern.match(normal)
+        if not match:
+            continue
+        rest = normal[match.end() :]
+        if len(_WORDS.findall(rest)) <= _EXTRA_WORDS.get(name, 0):
+            return name
+        if _ATTRIBUTION.search(rest):
+            continue  # "Thanks for signing up, the coach told the volunteers ..." is reported speech
+        if name == "paywall" and len(_WORDS.findall(rest)) <= 40:
+            return name  # "To view the full story, please subscribe to The Post. You can choose ..."
+        if name == "interruption" and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
+            return name  # "Anzeige: ..."
+    return ""
+
+
+def _separated(rest: str) -> bool:
+    return rest.lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014", ",", ".", "!"))
+
+
+def is_teaser_label(text: str) -> bool:
+    """A label alone on its line ("Also see:", "DON'T MISS") or heading a teaser ("Read also: Title")."""
+    return whole_unit_label(text) == "teaser label"
+
+
+def teaser_line(text: str) -> bool:
+    """ "Lea también: <a story's title>": a label, a colon and a short title."""
+    normal = _normal(text)
+    match = _PATTERNS["teaser label"].match(normal)
+    if not match or len(normal) > 160:
+        return False
+    return normal[match.end() :].lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014"))

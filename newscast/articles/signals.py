@@ -1,0 +1,73 @@
+"""Signals that carry across outlets and languages: does a unit read like running text?
+
+Modelled on jusText's paragraph classifier: the share of function words (its stoplists, about
+100 languages) tells prose from menus, labels and credits in any language the page is written in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..models import Article
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+# The share of function words in running text (jusText calls 0.30 "high"); menus and labels have few.
+PROSE_STOPWORD_DENSITY = 0.2
+PROSE_MIN_WORDS = 7
+_SAMPLE_WORDS = 3000
+
+
+@cache
+def stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stoplists by language name, loaded once."""
+    import justext
+
+    return {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def detect_language(text: str) -> str:
+    """The jusText language whose function words cover most of the text ("" when none fits)."""
+    sample = words(text)[:_SAMPLE_WORDS]
+    if len(sample) < 20:
+        return ""
+    best, best_share = "", 0.15
+    for name, stops in stoplists().items():
+        if name == "Simple_English":
+            continue
+        share = sum(1 for word in sample if word in stops) / len(sample)
+        if share > best_share:
+            best, best_share = name, share
+    return best
+
+
+def stopword_density(text: str, language: str) -> float:
+    found = words(text)
+    stops = stoplists().get(language) or stoplists()["English"]
+    return sum(1 for word in found if word in stops) / max(1, len(found))
+
+
+def is_prose(text: str, language: str = "English") -> bool:
+    """Reads like running text: several words, a sentence end, and the function words of the page's language."""
+    if _UNSPACED_SCRIPT.search(text):  # no spaces to count words by: length and a sentence end
+        return len(text) >= 25 and bool(_SENTENCE_END.search(text))
+    if len(text.split()) < PROSE_MIN_WORDS or not _SENTENCE_END.search(text):
+        return False
+    return not language or stopword_density(text, language) >= PROSE_STOPWORD_DENSITY
+
+
+# Cuts out of a spoken paragraph (a gallery flattened into it) are not a unit the reader passed over.
+_CUT_RULES = {"inline gallery", "inline video player", "read more", "photo credit"}
+
+
+def dropped_prose_share(article: Article) -> float:
+    """The share of the page's prose-like words (spoken or dropped whole) that the reader dropped."""
+    dropped = sum(len(d.text.split()) for d in article.dropped if d.rule not in _CUT_RULES and is_prose(d.text, ""))
+    kept = sum(len(b.text.split()) for b in article.blocks) + sum(len(h.split()) for h in article.highlights)
+    return dropped / max(1, dropped + kept)
