@@ -14,11 +14,14 @@ from .articles import read_article
 from .config import Config
 from .episode import default_output_path, resample, write_episode
 from .errors import ArticleError
+from .limits import TooLarge, describe, read_bounded
 from .models import Audio, Clip, Cue, Episode, Script, Segment
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache, default_cache_dir
 from .speech.text import speakable, split_sentences
+
+MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,11 @@ def read_source_list(path: str | Path) -> list[str]:
     Paths are read relative to the list's own folder."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_bounded(path, MAX_LIST_BYTES).decode("utf-8").splitlines()
     except FileNotFoundError:
         raise ArticleError(f"no such list file: {path}") from None
+    except TooLarge:
+        raise ArticleError(f"the list file {path} is over {describe(MAX_LIST_BYTES)}; refused") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ArticleError(f"cannot read list file {path}: {error}") from None
     sources = []

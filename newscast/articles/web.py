@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from dataclasses import dataclass
 
 import requests
 
 from ..errors import ArticleError
+from ..limits import call_with_deadline
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 newscast"
@@ -14,6 +17,7 @@ USER_AGENT = (
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
+FETCH_DEADLINE = 60.0  # the whole download, however slowly the bytes trickle in
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
 
 
@@ -30,8 +34,22 @@ def is_url(source: str) -> bool:
 
 
 def fetch(url: str, timeout: float | None = None) -> Page:
-    """Download a page, refusing what is not a page or is too large."""
-    timeout = timeout or READ_TIMEOUT
+    """Download a page, refusing what is not a page or is too large, within FETCH_DEADLINE seconds in all."""
+    responses: list[requests.Response] = []
+
+    def cut_short() -> None:  # wakes the download thread's blocked read, so it ends now rather than never
+        for response in responses:
+            connection = getattr(response.raw, "_connection", None)
+            with contextlib.suppress(OSError, AttributeError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    try:
+        return call_with_deadline(lambda: _download(url, timeout or READ_TIMEOUT, responses), FETCH_DEADLINE, cut_short)
+    except TimeoutError:
+        raise ArticleError(f"{url} did not finish within {FETCH_DEADLINE:g} s (a server sending too slowly)") from None
+
+
+def _download(url: str, timeout: float, responses: list[requests.Response]) -> Page:
     try:
         response = requests.get(
             url,
@@ -49,6 +67,7 @@ def fetch(url: str, timeout: float | None = None) -> Page:
         raise ArticleError(f"{url}: {reason} (offline, or a typo in the address?)") from None
     except requests.exceptions.RequestException as error:
         raise ArticleError(f"cannot fetch {url}: {error}") from None
+    responses.append(response)
     with response:
         if response.status_code >= 400:
             raise ArticleError(f"{url} answered HTTP {response.status_code} {response.reason or ''}".rstrip())

@@ -20,6 +20,7 @@ import soundfile
 
 from ..config import SpeechConfig
 from ..errors import EngineError
+from ..limits import call_with_deadline
 from ..models import Audio
 from . import VoiceInfo
 
@@ -27,6 +28,7 @@ OFFLINE_HINT = "use --engine piper to speak with the offline voice"
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubled each time
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 30.0
+NO_ANSWER_BUDGET = 2  # timeouts' worth of silence one chunk may wait through before the endpoint counts as gone
 TLDS = ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za", "com.ng", "us")  # English accents
 
 
@@ -70,6 +72,7 @@ class GttsEngine:
         self.timeout = settings.timeout
         self.retries = settings.retries
         self.throttle = Throttle(settings.requests_per_second)
+        self._gone: str | None = None  # set once the endpoint stopped answering: later chunks fail at once
 
     def identity(self) -> str:
         return f"gtts:{self.language}:{self.tld}:slow={self.slow}"
@@ -93,11 +96,19 @@ class GttsEngine:
     def _speak_chunk(self, chunk: str) -> Audio:
         from gtts import gTTSError
 
+        silent = 0.0  # seconds spent waiting on answers that never came
         for attempt in range(self.retries + 1):
+            if self._gone:
+                raise EngineError(self._gone)
             self.throttle.wait()
+            started = time.monotonic()
             try:
-                return decode_mp3(b"".join(self._tts(chunk).stream()))
+                # gTTS's timeout is per socket read; the deadline bounds the whole request (a proxy that
+                # accepts and never answers, a server that trickles).
+                return decode_mp3(call_with_deadline(lambda: b"".join(self._tts(chunk).stream()), self.timeout + 1))
             except gTTSError as error:
+                failure: Exception = error
+            except TimeoutError as error:
                 failure = error
             try:
                 problem, retry_after = _diagnose(failure)
@@ -108,6 +119,14 @@ class GttsEngine:
                 ) from failure
             if problem is None:
                 raise EngineError(f"gTTS failed: {failure}; {OFFLINE_HINT}") from failure
+            if problem == NO_ANSWER:
+                silent += time.monotonic() - started
+                if silent >= NO_ANSWER_BUDGET * self.timeout:
+                    self._gone = (
+                        f"Google's speech endpoint gave no answer within {self.timeout:g} s, {attempt + 1} times "
+                        f"(a proxy or firewall holding the connection?); {OFFLINE_HINT}"
+                    )
+                    raise EngineError(self._gone) from failure
             if attempt == self.retries:
                 break
             if retry_after is None:
@@ -134,14 +153,17 @@ def _diagnose(error: Exception) -> tuple[str | None, float | None]:
         if status == 429 or status >= 500:
             return f"HTTP {status} {response.reason or ''}".strip(), _retry_after(response)
         return None, None
-    cause = error.__context__
-    if isinstance(cause, requests.Timeout):
-        return "no answer within the timeout", None
+    cause = error if isinstance(error, TimeoutError) else error.__context__
+    if isinstance(cause, requests.Timeout | TimeoutError):
+        return NO_ANSWER, None
     if isinstance(cause, requests.ConnectionError):
         if _cannot_resolve(cause):
             raise OfflineError from None
         return "the connection failed or was reset", None
     return None, None
+
+
+NO_ANSWER = "no answer within the timeout"
 
 
 class OfflineError(Exception):
