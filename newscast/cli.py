@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,8 +13,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -44,6 +48,19 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def _plain(text: object) -> str:
+    """User text (titles, file names, messages) as rich prints it: markup escaped, on one line."""
+    return escape(" ".join(str(text).splitlines()))
+
+
+def _unexpected(error: BaseException) -> str:
+    """The one line for an error that is not a NewscastError: a plugin's, a library's, a bug."""
+    return (
+        f"[bold red]error:[/] unexpected {_plain(type(error).__name__)}: {_plain(error)} "
+        "(rerun with --debug to see the traceback, and please report it)"
+    )
+
+
 @contextmanager
 def _reported_errors(debug: bool) -> Iterator[None]:
     """Every failure ends as one clean line and a known exit code; --debug adds the traceback."""
@@ -52,8 +69,15 @@ def _reported_errors(debug: bool) -> Iterator[None]:
     except NewscastError as error:
         if debug:
             traceback.print_exc()
-        stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]error:[/] {_plain(error)}", highlight=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from None
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        stderr.print(_unexpected(error), highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         stderr.print("[bold red]interrupted[/]: nothing was written; a rerun resumes from the clip cache")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -144,6 +168,9 @@ def build(
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
         sources = _sources(articles, from_list)
         _check_feed(feed, config)
+        to_stdout = output is not None and str(output) == "-"
+        if to_stdout and feed:
+            raise ConfigError("-o - streams the MP3 to standard output; it cannot go in a feed (drop --feed)")
         cache = NoCache() if no_cache else cache_for(config, cache_dir)
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -157,25 +184,40 @@ def build(
 
             def report(event: BuildProgress) -> None:
                 if event.stage == "engine":
-                    progress.console.print(f"engine: {event.message}", highlight=False, soft_wrap=True)
+                    progress.console.print(f"engine: {_plain(event.message)}", highlight=False, soft_wrap=True)
                 elif event.stage == "speak":
-                    description = f"speaking {event.message}"
+                    description = f"speaking {_plain(event.message)}"
                     progress.update(task, completed=event.done, total=event.total, description=description)
                 elif event.stage == "write":
                     progress.update(task, description="writing MP3")
 
-            episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
+            if to_stdout:
+                episode = _build_to_stdout(sources, config, cache, report)
+            else:
+                episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
         if feed:
             feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
     stderr.print(
-        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
-        f"{len(episode.chapters)} chapters, {episode.engine})",
+        f"wrote [bold]{_plain('standard output' if to_stdout else episode.path)}[/] ({minutes}:{seconds:02d}, "
+        f"{episode.segments} segments, {len(episode.chapters)} chapters, {_plain(episode.engine)})",
         highlight=False,
         soft_wrap=True,
     )
     if feed:
-        stderr.print(f"updated [bold]{feed_path}[/]", highlight=False, soft_wrap=True)
+        stderr.print(f"updated [bold]{_plain(feed_path)}[/]", highlight=False, soft_wrap=True)
+
+
+def _build_to_stdout(sources: list[str], config: Config, cache: Any, report: Any) -> Any:
+    """``-o -``: the MP3 (no sidecars) goes to standard output once it is complete, for a pipe."""
+    if sys.stdout.isatty():
+        raise ConfigError("-o - writes the MP3 to standard output: pipe it somewhere, e.g. `-o - | mpv -`")
+    with tempfile.TemporaryDirectory(prefix="newscast-") as folder:
+        episode = build_episode(sources, config, output=Path(folder) / "episode.mp3", cache=cache, on_progress=report)
+        with episode.path.open("rb") as mp3:
+            shutil.copyfileobj(mp3, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return episode
 
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
@@ -213,7 +255,7 @@ def feed_command(
             raise ConfigError("the feed needs --base-url (or feed.base_url in the config)")
         path = write_feed(directory, settings, output)
     count = len(read_items(directory))
-    stderr.print(f"wrote [bold]{path}[/] ({count} episodes)", highlight=False, soft_wrap=True)
+    stderr.print(f"wrote [bold]{_plain(path)}[/] ({count} episodes)", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -255,16 +297,18 @@ def batch(
             )  # fmt: skip
         if feed:
             write_feed(out_dir, feed_settings(config))
-    table = Table(title=f"{len(results)} articles -> {out_dir}", title_justify="left")
+    table = Table(title=f"{len(results)} articles -> {_plain(out_dir)}", title_justify="left")
     for column in ("article", "duration", "seconds", "status"):
         table.add_column(column, justify="right" if column in ("duration", "seconds") else "left")
     for result in results:
         minutes, seconds = divmod(round(result.duration), 60)
-        status = result.status if result.status != FAILED else f"[red]failed[/]: {result.reason}"
-        table.add_row(result.title or result.source, f"{minutes}:{seconds:02d}" if result.duration else "",
+        status = result.status if result.status != FAILED else f"[red]failed[/]: {_plain(result.reason)}"
+        table.add_row(_plain(result.title or result.source), f"{minutes}:{seconds:02d}" if result.duration else "",
                       f"{result.seconds:.1f}", status)  # fmt: skip
     stderr.print(table)
-    if any(result.status == FAILED for result in results):
+    failed = sum(result.status == FAILED for result in results)
+    if failed:
+        stderr.print(f"[bold red]error:[/] {failed} of {len(results)} articles failed (the table says why)")
         raise typer.Exit(1)
 
 
@@ -322,7 +366,7 @@ def voices(
         config = load_config(config_path)
         if download:
             path = voice_model_path(download)
-            stderr.print(f"voice [bold]{download}[/] is ready: {path}", highlight=False, soft_wrap=True)
+            stderr.print(f"voice [bold]{_plain(download)}[/] is ready: {_plain(path)}", highlight=False, soft_wrap=True)
             return
         names = [engine] if engine else sorted(available_engines())
         for name in names:
@@ -330,7 +374,7 @@ def voices(
             for voice in listed:
                 typer.echo(f"{name}\t{voice.name}\t{voice.language}\t{voice.status}")
             for note in notes:
-                stderr.print(f"{name}: {note}", highlight=False, soft_wrap=True)
+                stderr.print(f"{_plain(name)}: {_plain(note)}", highlight=False, soft_wrap=True)
 
 
 @app.command("config")
@@ -350,3 +394,8 @@ def main() -> None:
     except KeyboardInterrupt:  # raised outside a command, e.g. while importing engines
         stderr.print("[bold red]interrupted[/]")
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # the last net: outside a command's own reporting (printing its result...)
+        if "--debug" in sys.argv[1:]:
+            raise
+        stderr.print(_unexpected(error), highlight=False, soft_wrap=True)
+        sys.exit(1)
