@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .episode import slugify
+from .episode import episode_stem, own_or_free
 from .errors import ClusterError, ConfigError, NewscastError
 from .models import Script
 from .pipeline import cache_for, episode_script, speak_script
@@ -39,16 +39,20 @@ class ArticleResult:
     reason: str = ""  # why it failed
 
 
-def episode_name(script: Script, source: str, taken: dict[str, str] | None = None) -> str:
-    """``<date>-<slug>.mp3``; when another article of the batch already has that name, the source's short hash
-    tells them apart. Stable: the same article in the same batch always gets the same name."""
-    name = f"{script.date or 'undated'}-{slugify(script.title)}"
-    if taken is not None and taken.setdefault(name, source) != source:
+def episode_name(script: Script, source: str, taken: dict[str, str] | None = None, out_dir: Path | None = None) -> str:
+    """``<date>-<slug>.mp3`` (``undated-`` without a date, as `build` names it); when another article of the
+    batch already has that name, or ``out_dir`` holds another article's episode under it, the source's short
+    hash tells them apart. Stable: the same article in the same batch always gets the same name."""
+    name = episode_stem(script)
+    clash = taken is not None and taken.setdefault(name, source) != source
+    if clash or (out_dir is not None and not own_or_free(out_dir / f"{name}.mp3", script)):
         name += "-" + hashlib.sha256(source.encode()).hexdigest()[:8]
     return name + ".mp3"
 
 
-def read_articles(sources: Sequence[str], config: Config) -> tuple[dict[str, tuple[Script, str]], dict[str, str]]:
+def read_articles(
+    sources: Sequence[str], config: Config, out_dir: Path | None = None
+) -> tuple[dict[str, tuple[Script, str]], dict[str, str]]:
     """Read every article once, on the client, so output names are settled before any work is sent out:
     (source -> its script and episode name, source -> why it could not be read)."""
     taken: dict[str, str] = {}
@@ -63,7 +67,7 @@ def read_articles(sources: Sequence[str], config: Config) -> tuple[dict[str, tup
         except Exception as error:  # a bug in one article must not sink the batch; the summary shows it
             unreadable[source] = repr(error)
             continue
-        planned[source] = (script, episode_name(script, source, taken))
+        planned[source] = (script, episode_name(script, source, taken, out_dir))
     return planned, unreadable
 
 
@@ -125,9 +129,9 @@ def run_batch(
         threads = max(1, (os.cpu_count() or 1) // workers)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, workers=threads))
     out_dir.mkdir(parents=True, exist_ok=True)
-    planned, unreadable = read_articles(sources, config)
+    planned, unreadable = read_articles(sources, config, out_dir)
     cluster = None
-    made_client = client is None
+    made_client = client is None and bool(planned)  # nothing readable: no cluster to start
     if made_client:
         client, cluster = _client(scheduler, workers)
     try:

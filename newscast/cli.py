@@ -336,6 +336,11 @@ def info(
         f"loudness    {loudness}, true peak {details.true_peak:.1f} dBTP",
         *(f"{name:<12}{value}" for name, value in details.tags.items()),
         f"cover       {'yes' if details.cover else 'no'}",
+        *(
+            [f"sidecars    {', '.join(f'{name} {state}' for name, state in details.sidecars.items())}"]
+            if details.sidecars
+            else []
+        ),
         f"chapters    {len(details.chapters)}",
         *(
             f"  {_clock(chapter['start'])} - {_clock(chapter['end'])}  {chapter['title']}"

@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3
 
 from .errors import ArticleError, AudioError, ConfigError
 from .files import write_atomically
-from .metadata import default_cover, sidecar_paths
+from .metadata import AUDIO_ID, OK, default_cover, sidecar_paths, sidecar_status
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -73,6 +73,7 @@ def read_item(path: Path) -> FeedItem:
         with contextlib.suppress(ValueError):
             published = datetime.fromisoformat(text("TDRC")[:10]).replace(hour=12, tzinfo=UTC)
     transcript, chapters = sidecar_paths(path)
+    tied = sidecar_status(path, text(f"TXXX:{AUDIO_ID}"))
     return FeedItem(
         path=path,
         title=text("TIT2") or path.stem,
@@ -82,8 +83,9 @@ def read_item(path: Path) -> FeedItem:
         duration=audio.info.length,
         length=path.stat().st_size,
         author=text("TPE1"),
-        transcript=transcript if transcript.is_file() else None,
-        chapters=chapters if chapters.is_file() else None,
+        # a sidecar from another build of this name (a build killed between the renames) is not published
+        transcript=transcript if tied["transcript"] == OK else None,
+        chapters=chapters if tied["chapters"] == OK else None,
     )
 
 
@@ -122,13 +124,13 @@ def _channel_image(directory: Path, settings: FeedSettings) -> Path:
         if source.resolve().parent == directory.resolve():
             return source
         target = directory / f"cover{source.suffix.lower()}"
-        target.write_bytes(source.read_bytes())
+        write_atomically(target, source.read_bytes())  # a read-only folder is an AudioError, not a traceback
         return target
     existing = sorted(directory.glob("cover.*"))
     if existing:
         return existing[0]
     target = directory / "cover.png"
-    target.write_bytes(default_cover())
+    write_atomically(target, default_cover())
     return target
 
 

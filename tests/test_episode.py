@@ -85,7 +85,8 @@ def test_default_output_name_is_date_and_slug(tmp_path, tone_config, monkeypatch
     ("title", "slug"),
     [
         ("Caf\u00e9 owners cheer: a \u201cquiet street\u201d rule!", "cafe-owners-cheer-a-quiet-street-rule"),
-        ("\u2603", "episode"),
+        ("\u2603", "snowman2"),  # transliterated (anyascii), as the issue asks of headlines in any script
+        ("\u2605\u2606", "episode-ee9983f5"),  # nothing to transliterate: a hash of the text
     ],
 )
 def test_slugify(title, slug):

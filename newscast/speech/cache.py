@@ -144,7 +144,7 @@ class ClipCache:
             for older in self._entries(key):
                 if older != path:
                     older.unlink(missing_ok=True)
-        except Exception:  # noqa: BLE001 - a full disk, a read-only folder, an encoder assertion: all only cost speed
+        except Exception:  # a full disk, a read-only folder, an encoder assertion: each only costs speed
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     temporary.unlink(missing_ok=True)
