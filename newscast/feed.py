@@ -193,5 +193,9 @@ def write_feed(directory: Path, settings: FeedSettings, feed_path: Path | None =
     if not directory.is_dir():
         raise ArticleError(f"no such folder: {directory}")
     feed_path = feed_path or directory / "feed.xml"
+    if feed_path.suffix.lower() in (".mp3", ".vtt", ".json"):
+        raise ConfigError(
+            f"-o {feed_path} would replace an episode or its sidecar; give the feed a name such as feed.xml"
+        )
     write_atomically(feed_path, build_feed(directory, settings, feed_path))
     return feed_path

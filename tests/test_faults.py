@@ -235,11 +235,12 @@ def run_child(*args: str, stdin=None, timeout: float = 60, cwd: Path | None = No
 @pytest.mark.parametrize(
     "args",
     [("script", "/dev/zero"), ("script", "/dev/urandom"), ("build", "--from-list", "/dev/zero", "-e", "tone"),
-     ("script", "--config", "/dev/zero", "x.txt")],
-    ids=["zero", "urandom", "from-list", "config"],
+     ("script", "--config", "/dev/zero", "x.txt"), ("script", "-")],
+    ids=["zero", "urandom", "from-list", "config", "stdin"],
 )  # fmt: skip
 def test_endless_devices_are_refused_after_a_bounded_read(args):
-    result = run_child(*args)
+    with open("/dev/zero", "rb") as zero:
+        result = run_child(*args, stdin=zero)
     assert result.returncode == 2, result.stderr
     assert "over" in one_error_line(result.stderr)
 
@@ -584,6 +585,21 @@ def test_output_that_is_not_a_regular_file_is_refused(tmp_path, kind):
     assert "not a regular file" in one_error_line(result.stderr)
     mode = target.lstat().st_mode
     assert stat.S_ISCHR(mode) if kind == "device" else stat.S_ISFIFO(mode)
+
+
+def test_feed_output_that_is_a_device_or_an_episode_is_refused(tmp_path):
+    import stat
+
+    device = tmp_path / "full"
+    os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    (tmp_path / "ep.mp3").write_bytes(b"ID3")
+    for target, code in ((device, 1), (tmp_path / "ep.mp3", 2)):
+        result = CliRunner().invoke(
+            app, ["feed", str(tmp_path), "--base-url", "https://example.org", "-o", str(target)]
+        )
+        assert result.exit_code == code
+        one_error_line(result.stderr)
+    assert stat.S_ISCHR(device.lstat().st_mode) and (tmp_path / "ep.mp3").read_bytes() == b"ID3"
 
 
 def test_output_dash_streams_the_mp3_to_stdout(tmp_path, monkeypatch):
