@@ -28,7 +28,9 @@ OFFLINE_HINT = "use --engine piper to speak with the offline voice"
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubled each time
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 30.0
-NO_ANSWER_BUDGET = 2  # timeouts' worth of silence one chunk may wait through before the endpoint counts as gone
+# Timeouts' worth of silence one chunk may wait through before the endpoint counts as gone: one while it has
+# never answered (a proxy or firewall that holds connections), two once it has (a busy moment).
+NO_ANSWER_BUDGET = 2
 TLDS = ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za", "com.ng", "us")  # English accents
 
 
@@ -73,6 +75,7 @@ class GttsEngine:
         self.retries = settings.retries
         self.throttle = Throttle(settings.requests_per_second)
         self._gone: str | None = None  # set once the endpoint stopped answering: later chunks fail at once
+        self._answered = False
 
     def identity(self) -> str:
         return f"gtts:{self.language}:{self.tld}:slow={self.slow}"
@@ -105,7 +108,9 @@ class GttsEngine:
             try:
                 # gTTS's timeout is per socket read; the deadline bounds the whole request (a proxy that
                 # accepts and never answers, a server that trickles).
-                return decode_mp3(call_with_deadline(lambda: b"".join(self._tts(chunk).stream()), self.timeout + 1))
+                audio = decode_mp3(call_with_deadline(lambda: b"".join(self._tts(chunk).stream()), self.timeout + 1))
+                self._answered = True
+                return audio
             except gTTSError as error:
                 failure: Exception = error
             except TimeoutError as error:
@@ -121,7 +126,7 @@ class GttsEngine:
                 raise EngineError(f"gTTS failed: {failure}; {OFFLINE_HINT}") from failure
             if problem == NO_ANSWER:
                 silent += time.monotonic() - started
-                if silent >= NO_ANSWER_BUDGET * self.timeout:
+                if silent >= (NO_ANSWER_BUDGET if self._answered else 1) * self.timeout:
                     self._gone = (
                         f"Google's speech endpoint gave no answer within {self.timeout:g} s, {attempt + 1} times "
                         f"(a proxy or firewall holding the connection?); {OFFLINE_HINT}"
