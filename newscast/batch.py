@@ -20,7 +20,7 @@ from .config import Config
 from .episode import episode_stem, own_or_free
 from .errors import ClusterError, ConfigError, NewscastError
 from .models import Script
-from .pipeline import cache_for, episode_script, speak_script
+from .pipeline import cache_for, check_inputs, episode_script, speak_script
 from .speech import resolve_engine_name
 
 BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
@@ -121,6 +121,7 @@ def run_batch(
     With no ``client`` or ``scheduler``, a local cluster of ``workers`` processes (default: the cores) runs it.
     """
     workers = workers or os.cpu_count() or 1
+    check_inputs(config)  # a bad cover or music file fails the batch once, before any cluster starts
     if config.speech.engine == "auto":  # decided once here, not probed again by every task
         engine, _ = resolve_engine_name(config.speech)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engine=engine))

@@ -128,8 +128,9 @@ class GttsEngine:
                 silent += time.monotonic() - started
                 if silent >= (NO_ANSWER_BUDGET if self._answered else 1) * self.timeout:
                     self._gone = (
-                        f"Google's speech endpoint gave no answer within {self.timeout:g} s, {attempt + 1} times "
-                        f"(a proxy or firewall holding the connection?); {OFFLINE_HINT}"
+                        f"Google's speech endpoint gave no answer within {self.timeout:g} s "
+                        f"({'once' if attempt == 0 else f'{attempt + 1} times'}: a proxy or firewall holding the "
+                        f"connection?); {OFFLINE_HINT}"
                     )
                     raise EngineError(self._gone) from failure
             if attempt == self.retries:
