@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .episode import slugify
+from .episode import episode_stem, own_or_free
 from .errors import ClusterError, ConfigError, NewscastError
 from .models import Script
-from .pipeline import cache_for, episode_script, speak_script
+from .pipeline import cache_for, check_inputs, episode_script, speak_script
 from .speech import resolve_engine_name
 
 BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
@@ -39,16 +39,20 @@ class ArticleResult:
     reason: str = ""  # why it failed
 
 
-def episode_name(script: Script, source: str, taken: dict[str, str] | None = None) -> str:
-    """``<date>-<slug>.mp3``; when another article of the batch already has that name, the source's short hash
-    tells them apart. Stable: the same article in the same batch always gets the same name."""
-    name = f"{script.date or 'undated'}-{slugify(script.title)}"
-    if taken is not None and taken.setdefault(name, source) != source:
+def episode_name(script: Script, source: str, taken: dict[str, str] | None = None, out_dir: Path | None = None) -> str:
+    """``<date>-<slug>.mp3`` (``undated-`` without a date, as `build` names it); when another article of the
+    batch already has that name, or ``out_dir`` holds another article's episode under it, the source's short
+    hash tells them apart. Stable: the same article in the same batch always gets the same name."""
+    name = episode_stem(script)
+    clash = taken is not None and taken.setdefault(name, source) != source
+    if clash or (out_dir is not None and not own_or_free(out_dir / f"{name}.mp3", script)):
         name += "-" + hashlib.sha256(source.encode()).hexdigest()[:8]
     return name + ".mp3"
 
 
-def read_articles(sources: Sequence[str], config: Config) -> tuple[dict[str, tuple[Script, str]], dict[str, str]]:
+def read_articles(
+    sources: Sequence[str], config: Config, out_dir: Path | None = None
+) -> tuple[dict[str, tuple[Script, str]], dict[str, str]]:
     """Read every article once, on the client, so output names are settled before any work is sent out:
     (source -> its script and episode name, source -> why it could not be read)."""
     taken: dict[str, str] = {}
@@ -63,7 +67,7 @@ def read_articles(sources: Sequence[str], config: Config) -> tuple[dict[str, tup
         except Exception as error:  # a bug in one article must not sink the batch; the summary shows it
             unreadable[source] = repr(error)
             continue
-        planned[source] = (script, episode_name(script, source, taken))
+        planned[source] = (script, episode_name(script, source, taken, out_dir))
     return planned, unreadable
 
 
@@ -118,7 +122,7 @@ def run_batch(
     """
     config = batch_config(config, scheduler, workers, client)
     out_dir.mkdir(parents=True, exist_ok=True)
-    planned, unreadable = read_articles(sources, config)
+    planned, unreadable = read_articles(sources, config, out_dir)
     jobs = [(source, *planned[source]) for source in sources if source in planned]
     built = iter(run_scripts(jobs, out_dir, config, scheduler, workers, force, cache_dir, client, on_result))
     results = []
@@ -135,6 +139,7 @@ def batch_config(config: Config, scheduler: str = "", workers: int = 0, client=N
     """The config every task gets: the engine decided once (not probed again by every task), and on a local
     cluster, the worker processes sharing the cores rather than each starting a thread per core."""
     workers = workers or os.cpu_count() or 1
+    check_inputs(config)  # a bad cover or music file fails the batch once, before any cluster starts
     if config.speech.engine == "auto":
         engine, _ = resolve_engine_name(config.speech)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engine=engine))
@@ -159,7 +164,7 @@ def run_scripts(
     results in the order given. ``config`` should come from :func:`batch_config`."""
     workers = workers or os.cpu_count() or 1
     out_dir.mkdir(parents=True, exist_ok=True)
-    if not jobs:
+    if not jobs:  # nothing readable: no cluster to start
         return []
     cluster = None
     made_client = client is None

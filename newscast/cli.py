@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +78,19 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+def _plain(text: object) -> str:
+    """User text (titles, file names, messages) as rich prints it: markup escaped, on one line."""
+    return escape(" ".join(str(text).splitlines()))
+
+
+def _unexpected(error: BaseException) -> str:
+    """The one line for an error that is not a NewscastError: a plugin's, a library's, a bug."""
+    return (
+        f"[bold red]error:[/] unexpected {_plain(type(error).__name__)}: {_plain(error)} "
+        "(rerun with --debug to see the traceback, and please report it)"
+    )
+
+
 @contextmanager
 def _reported_errors(debug: bool) -> Iterator[None]:
     """Every failure ends as one clean line and a known exit code; --debug adds the traceback."""
@@ -84,8 +99,15 @@ def _reported_errors(debug: bool) -> Iterator[None]:
     except NewscastError as error:
         if debug:
             traceback.print_exc()
-        stderr.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        stderr.print(f"[bold red]error:[/] {_plain(error)}", highlight=False, soft_wrap=True)
         raise typer.Exit(error.exit_code) from None
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        raise
+    except Exception as error:
+        if debug:
+            traceback.print_exc()
+        stderr.print(_unexpected(error), highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         stderr.print("[bold red]interrupted[/]: nothing was written; a rerun resumes from the clip cache")
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -220,20 +242,26 @@ def build(
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
         sources = _sources(articles, from_list)
         _check_feed(feed, config)
+        to_stdout = output is not None and str(output) == "-"
+        if to_stdout and feed:
+            raise ConfigError("-o - streams the MP3 to standard output; it cannot go in a feed (drop --feed)")
         cache = NoCache() if no_cache else cache_for(config, cache_dir)
         with BuildDisplay(stderr) as report:
-            episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
+            if to_stdout:
+                episode = _build_to_stdout(sources, config, cache, report)
+            else:
+                episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
         if feed:
             feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
     stderr.print(
-        f"wrote [bold]{escape(str(episode.path))}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
-        f"{len(episode.chapters)} chapters, {episode.engine})",
+        f"wrote [bold]{_plain('standard output' if to_stdout else episode.path)}[/] ({minutes}:{seconds:02d}, "
+        f"{episode.segments} segments, {len(episode.chapters)} chapters, {_plain(episode.engine)})",
         highlight=False,
         soft_wrap=True,
     )
     if feed:
-        stderr.print(f"updated [bold]{escape(str(feed_path))}[/]", highlight=False, soft_wrap=True)
+        stderr.print(f"updated [bold]{_plain(feed_path)}[/]", highlight=False, soft_wrap=True)
 
 
 class BuildDisplay:
@@ -266,6 +294,18 @@ class BuildDisplay:
             self.progress.update(self.task, completed=event.done, total=event.total)
         elif event.stage == "encode" and self.task is not None:
             self.progress.update(self.task, description="encoding MP3")
+
+
+def _build_to_stdout(sources: list[str], config: Config, cache: Any, report: Any) -> Any:
+    """``-o -``: the MP3 (no sidecars) goes to standard output once it is complete, for a pipe."""
+    if sys.stdout.isatty():
+        raise ConfigError("-o - writes the MP3 to standard output: pipe it somewhere, e.g. `-o - | mpv -`")
+    with tempfile.TemporaryDirectory(prefix="newscast-") as folder:
+        episode = build_episode(sources, config, output=Path(folder) / "episode.mp3", cache=cache, on_progress=report)
+        with episode.path.open("rb") as mp3:
+            shutil.copyfileobj(mp3, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    return episode
 
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
@@ -436,7 +476,9 @@ def batch(
         table.add_row(escape(result.title or result.source), f"{minutes}:{seconds:02d}" if result.duration else "",
                       f"{result.seconds:.1f}", status)  # fmt: skip
     stderr.print(table)
-    if any(result.status == FAILED for result in results):
+    failed = sum(result.status == FAILED for result in results)
+    if failed:
+        stderr.print(f"[bold red]error:[/] {failed} of {len(results)} articles failed (the table says why)")
         raise typer.Exit(1)
 
 
@@ -586,6 +628,11 @@ def info(
         f"loudness    {loudness}, true peak {details.true_peak:.1f} dBTP",
         *(f"{name:<12}{value}" for name, value in details.tags.items()),
         f"cover       {'yes' if details.cover else 'no'}",
+        *(
+            [f"sidecars    {', '.join(f'{name} {state}' for name, state in details.sidecars.items())}"]
+            if details.sidecars
+            else []
+        ),
         f"chapters    {len(details.chapters)}",
         *(
             f"  {_clock(chapter['start'])} - {_clock(chapter['end'])}  {chapter['title']}"
@@ -650,3 +697,8 @@ def main() -> None:
     except KeyboardInterrupt:  # raised outside a command, e.g. while importing engines
         stderr.print("[bold red]interrupted[/]")
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # the last net: outside a command's own reporting (printing its result...)
+        if "--debug" in sys.argv[1:]:
+            raise
+        stderr.print(_unexpected(error), highlight=False, soft_wrap=True)
+        sys.exit(1)

@@ -14,9 +14,11 @@ import platformdirs
 
 from .errors import ConfigError
 from .images import check_cover
+from .limits import TooLarge, describe, read_bounded
 
 SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "credits", "outro")
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
+MAX_CONFIG_BYTES = 1 << 20
 MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -255,11 +257,13 @@ def _relative_to(folder: Path, value: Any) -> Any:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"config file not found: {path}") from None
     except IsADirectoryError:
         raise ConfigError(f"config path is a directory, not a TOML file: {path}") from None
+    except TooLarge:
+        raise ConfigError(f"config file {path} is over {describe(MAX_CONFIG_BYTES)}; refused") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read config file {path}: {error}") from None
     try:
@@ -318,6 +322,11 @@ def _build(data: dict[str, Any], source: str) -> Config:
 
 def _validate(config: Config) -> None:
     where = config.source
+    if not config.script.order:
+        raise ConfigError(
+            f"script.order ({where}) is empty: an episode needs something to say; "
+            f"list some of {', '.join(SEGMENT_KINDS)}"
+        )
     for kind in config.script.order:
         if kind not in SEGMENT_KINDS:
             raise ConfigError(

@@ -9,27 +9,30 @@ correcting gain, from PCM kept as a list of pieces (nothing is ever concatenated
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import itertools
 import math
+import os
 import re
-import unicodedata
+import sys
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import soundfile
 import soxr
+from anyascii import anyascii
 
 from .config import Config
 from .errors import AudioError
 from .files import atomic_output
 from .loudness import LoudnessMeter, integrated_loudness, limit
-from .metadata import chapters_for, write_sidecars, write_tags
+from .metadata import chapters_for, episode_guid, stored_guid, write_sidecars, write_tags
 from .models import Clip, Cue, Episode, Script
 
 with warnings.catch_warnings():
@@ -43,15 +46,29 @@ STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measure
 
 
 def slugify(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "episode"
+    """A file-name slug in ASCII: other scripts are transliterated (anyascii: "北京" -> "beijing"); text with
+    nothing to transliterate (symbols only) gets ``episode-`` and a short hash of itself, so two such headlines
+    never share a name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
+    slug = slug[:limit].rstrip("-")
+    return slug or "episode-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def episode_stem(script: Script) -> str:
+    """``<date>-<slug>``, ``undated-<slug>`` without a date: the same name in build and batch, on any day."""
+    return f"{script.date or 'undated'}-{slugify(script.title)}"
 
 
 def default_output_path(script: Script, config: Config) -> Path:
-    """``audio/<date>-<slug>.mp3``: the article's date, else today's."""
-    day = script.date or date.today().isoformat()
-    return Path(config.output.directory) / f"{day}-{slugify(script.title)}.mp3"
+    """``audio/<date>-<slug>.mp3``. When that file holds another article's episode (another guid: two
+    headlines with the same slug), the guid's start is added to the name rather than overwriting it."""
+    path = Path(config.output.directory) / f"{episode_stem(script)}.mp3"
+    return path if own_or_free(path, script) else path.with_name(f"{path.stem}-{episode_guid(script)[:8]}.mp3")
+
+
+def own_or_free(path: Path, script: Script) -> bool:
+    """May this script's episode be written at ``path``: nothing is there, or this same article's episode."""
+    return not path.exists() or stored_guid(path) == episode_guid(script)
 
 
 def _compression_level(bitrate: int, frame_rate: int) -> float:
@@ -286,12 +303,63 @@ class MusicBed:
         return bed
 
 
+MAX_MUSIC_BYTES = 500 * 2**20
+_AUDIO_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM", b"ID3", b"caff", b".snd", b"wvpk")
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """libmpg123 prints its own notes ("Illegal Audio-MPEG-Header") straight to file descriptor 2."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def check_music(path: str) -> None:
+    """Is it a readable audio file? Checked before any speech is synthesised, so a bad file costs nothing."""
+    if not path:
+        return
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        with file.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as error:
+        raise AudioError(f"cannot read music file {path}: {error.strerror or error}") from None
+    if not file.is_file():
+        raise AudioError(f"music file {path} is not a regular file")
+    if size > MAX_MUSIC_BYTES:
+        raise AudioError(f"music file {path} is over {MAX_MUSIC_BYTES // 2**20} MB")
+    mp3_frame = len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+    if not (head.startswith(_AUDIO_MAGIC) or mp3_frame):
+        raise AudioError(f"music file {path} is not audio (WAV, FLAC, OGG or MP3)")
+    try:
+        with _quiet_stderr():
+            details = soundfile.info(path)
+    except (OSError, soundfile.LibsndfileError, RuntimeError) as error:
+        raise AudioError(f"cannot read music file {path}: {error}") from None
+    if details.frames <= 0 or details.samplerate <= 0:
+        raise AudioError(f"music file {path} holds no audio")
+
+
 def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBed | None:
     """Decode a music file (anything libsndfile reads: WAV, FLAC, OGG, MP3) and level it."""
     if not path:
         return None
+    check_music(path)
     try:
-        samples, file_rate = soundfile.read(path, dtype="float32", always_2d=True)
+        with _quiet_stderr():
+            samples, file_rate = soundfile.read(path, dtype="float32", always_2d=True)
     except (OSError, soundfile.LibsndfileError, RuntimeError) as error:
         raise AudioError(f"cannot read music file {path}: {error}") from None
     mono = samples.mean(axis=1)
@@ -349,6 +417,7 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
         loudness = stream.meter.loudness() + offset
         if not math.isinf(loudness) and abs(settings.loudness - loudness) > RETRY_ABOVE_LU:
             loudness = stream.reencode(settings.loudness - loudness, level.ceiling).loudness() + offset
+        audio_id = _audio_checksum(temporary)
         episode = Episode(
             path=output,
             title=script.title,
@@ -359,7 +428,17 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
             loudness=loudness,
             cues=tuple(cues),
             chapters=chapters_for(script, starts, stream.seconds),
+            audio_id=audio_id,
         )
         write_tags(temporary, script, episode, config)
-        write_sidecars(output, episode)
+        write_sidecars(output, episode)  # the sidecars first: the MP3 is renamed into place last
     return episode
+
+
+def _audio_checksum(path: Path) -> str:
+    """A checksum of the encoded audio (before tags): the sidecars carry it, to tell whose they are."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]

@@ -24,7 +24,7 @@ from .config import apple_categories
 from .errors import ArticleError, AudioError, ConfigError
 from .files import write_atomically
 from .images import check_cover
-from .metadata import default_cover, sidecar_paths
+from .metadata import AUDIO_ID, OK, default_cover, sidecar_paths, sidecar_status
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -84,6 +84,7 @@ def read_item(path: Path) -> FeedItem:
         with contextlib.suppress(ValueError):
             published = datetime.fromisoformat(text("TDRC")[:10]).replace(hour=12, tzinfo=UTC)
     transcript, chapters = sidecar_paths(path)
+    tied = sidecar_status(path, text(f"TXXX:{AUDIO_ID}"))
     return FeedItem(
         path=path,
         title=text("TIT2") or path.stem,
@@ -93,8 +94,9 @@ def read_item(path: Path) -> FeedItem:
         duration=audio.info.length,
         length=path.stat().st_size,
         author=text("TPE1"),
-        transcript=transcript if transcript.is_file() else None,
-        chapters=chapters if chapters.is_file() else None,
+        # a sidecar from another build of this name (a build killed between the renames) is not published
+        transcript=transcript if tied["transcript"] == OK else None,
+        chapters=chapters if tied["chapters"] == OK else None,
         language=text("TLAN"),
         link=next((str(frame.url) for frame in tags.getall("WXXX") if frame.desc == "source"), ""),
     )
@@ -151,7 +153,7 @@ def _channel_image(directory: Path, settings: FeedSettings) -> Path:
         if source.resolve().parent == directory.resolve():
             return source
         target = directory / f"cover{image.suffix}"
-        write_atomically(target, source.read_bytes())
+        write_atomically(target, source.read_bytes())  # a read-only folder is a clean error, not a traceback
         for stale in directory.glob("cover.*"):  # an earlier cover of another type would be served beside it
             if stale != target and stale.suffix.lower() in (".png", ".jpg", ".jpeg"):
                 stale.unlink(missing_ok=True)
@@ -261,5 +263,9 @@ def write_feed(directory: Path, settings: FeedSettings, feed_path: Path | None =
     if not directory.is_dir():
         raise ArticleError(f"no such folder: {directory}")
     feed_path = feed_path or directory / "feed.xml"
+    if feed_path.suffix.lower() in (".mp3", ".vtt", ".json"):
+        raise ConfigError(
+            f"-o {feed_path} would replace an episode or its sidecar; give the feed a name such as feed.xml"
+        )
     write_atomically(feed_path, build_feed(directory, settings, feed_path))
     return feed_path

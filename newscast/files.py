@@ -17,6 +17,8 @@ def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds."""
     if path.is_dir():
         raise AudioError(f"output path {path} is a directory; give a file name such as {path / 'episode.mp3'}")
+    if path.exists() and not path.is_file():  # the rename would replace a device node or a FIFO
+        raise AudioError(f"output path {path} is not a regular file (a device, pipe or socket)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_parts(path)

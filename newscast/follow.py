@@ -26,7 +26,7 @@ from .articles import MAX_INPUT_BYTES, read_article, read_text
 from .articles.web import fetch, is_url
 from .batch import BUILT, FAILED, SKIPPED, ArticleResult, batch_config, build_article, run_scripts
 from .config import Config
-from .episode import slugify
+from .episode import episode_stem
 from .errors import ArticleError, ConfigError, NewscastError
 from .feed import FeedSettings, write_feed
 from .files import write_atomically
@@ -524,7 +524,7 @@ class _Run:
             earlier = self.state.built.get(items[0].key, {}).get("episode", "")
             if earlier and earlier in self.state.episodes:
                 return earlier
-        stem = f"{script.date or date.today().isoformat()}-{slugify(script.title)}"
+        stem = episode_stem(script)
         for number in range(1, 1000):
             name = f"{stem}.mp3" if number == 1 else f"{stem}-{number}.mp3"
             if name not in taken and name not in self.state.episodes and not (self.out_dir / name).exists():

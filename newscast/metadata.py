@@ -6,6 +6,7 @@ Everything here is derived from the Script and the Episode's timeline, so it is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import uuid
@@ -28,6 +29,7 @@ from mutagen.id3 import (
     TIT2,
     TLAN,
     TPE1,
+    TXXX,
     WXXX,
     CTOCFlags,
     ID3NoHeaderError,
@@ -37,6 +39,7 @@ from mutagen.mp3 import MP3
 from .config import Config
 from .errors import AudioError
 from .files import write_atomically
+from .limits import TooLarge, read_bounded
 from .models import Chapter, Cue, Episode, Script
 
 # The chapter each kind of segment belongs to; None: the opening, titled with the headline.
@@ -78,6 +81,10 @@ def chapters_for(script: Script, part_starts: list[float], duration: float) -> t
     return tuple(Chapter(title, start, end) for (title, start), end in zip(starts, ends, strict=True))
 
 
+MAX_COVER_BYTES = 20 * 2**20
+AUDIO_ID = "newscast audio"  # the TXXX frame (and sidecar field) holding the checksum of the encoded audio
+
+
 def default_cover() -> bytes:
     return resources.files("newscast").joinpath("cover.png").read_bytes()
 
@@ -88,7 +95,9 @@ def cover_art(config: Config) -> tuple[bytes, str]:
         return default_cover(), "image/png"
     path = Path(config.show.cover)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_COVER_BYTES)
+    except TooLarge:
+        raise AudioError(f"the cover image {path} is over {MAX_COVER_BYTES // 2**20} MB") from None
     except OSError as error:
         raise AudioError(f"cannot read the cover image {path}: {error.strerror or error}") from None
     mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg" if data.startswith(b"\xff\xd8") else ""
@@ -97,9 +106,35 @@ def cover_art(config: Config) -> tuple[bytes, str]:
     return data, mime
 
 
+def _is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
 def episode_guid(script: Script) -> str:
-    """Stable across rebuilds of the same article (or the same roundup on the same day): the feed's item guid."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"newscast:{script.source or script.title}:{script.date}"))
+    """The feed's item guid: the article's URL when it has one, else what the article says (headline, date,
+    byline, summary), never how its path was typed. Stable across rebuilds of the same article (or the same
+    roundup on the same day); different for different articles, stdin ones included."""
+    sources = script.source.splitlines()
+    if sources and all(_is_url(source) for source in sources):
+        identity = "\n".join(sources)
+    else:
+        content = "\n".join((script.title, script.date, script.byline, script.description, *script.stories))
+        identity = "content:" + hashlib.sha256(content.encode()).hexdigest()
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"newscast:{identity}:{script.date}"))
+
+
+def public_source(source: str) -> str:
+    """What the tags may say about where an article came from: its URL, else its file name (no local path)."""
+    return " ".join(line if _is_url(line) or line == "stdin" else Path(line).name for line in source.splitlines())
+
+
+def stored_guid(mp3: Path) -> str | None:
+    """The guid an existing episode carries, or None when it has none (or is not an MP3 at all)."""
+    try:
+        tags = ID3(mp3)
+    except (MutagenError, OSError):
+        return None
+    return str(tags["TGID"].text[0]) if "TGID" in tags else None
 
 
 def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> None:
@@ -113,12 +148,14 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
         tags.add(TDRC(encoding=3, text=script.date))
     tags.add(TLAN(encoding=3, text=script.language or config.speech.language))
     if script.source:
-        tags.add(COMM(encoding=3, lang="eng", desc="source", text=script.source))
-        if script.source.startswith(("http://", "https://")):
+        tags.add(COMM(encoding=3, lang="eng", desc="source", text=public_source(script.source)))
+        if _is_url(script.source):
             tags.add(WXXX(encoding=3, desc="source", url=script.source))
     if script.description:
         tags.add(TDES(encoding=3, text=script.description))
     tags.add(TGID(encoding=3, text=episode_guid(script)))
+    if episode.audio_id:
+        tags.add(TXXX(encoding=3, desc=AUDIO_ID, text=episode.audio_id))
     image, mime = cover_art(config)
     tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=image))
     ids = [f"chp{number}" for number in range(len(episode.chapters))]
@@ -181,9 +218,11 @@ def _timestamp(seconds: float) -> str:
     return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
 
 
-def webvtt(cues: tuple[Cue, ...]) -> str:
-    """A WebVTT transcript: one cue per sentence, as the article wrote it."""
+def webvtt(cues: tuple[Cue, ...], audio_id: str = "") -> str:
+    """A WebVTT transcript: one cue per sentence, as the article wrote it; a NOTE ties it to its MP3."""
     blocks = ["WEBVTT"]
+    if audio_id:
+        blocks.append(f"NOTE {AUDIO_ID} {audio_id}")
     for number, cue in enumerate(cues, start=1):
         text = cue.text.replace("-->", "\u2192").replace("\n", " ")
         blocks.append(f"{number}\n{_timestamp(cue.start)} --> {_timestamp(cue.end)}\n{text}")
@@ -195,6 +234,8 @@ def json_chapters(episode: Episode) -> dict:
     return {
         "version": "1.2.0",
         "title": episode.title,
+        "fileName": episode.path.name,
+        **({"newscastAudio": episode.audio_id} if episode.audio_id else {}),
         "chapters": [
             {"startTime": round(chapter.start, 3), "endTime": round(chapter.end, 3), "title": chapter.title}
             for chapter in episode.chapters
@@ -209,8 +250,49 @@ def sidecar_paths(mp3: Path) -> tuple[Path, Path]:
 
 def write_sidecars(mp3: Path, episode: Episode) -> None:
     transcript, chapters = sidecar_paths(mp3)
-    write_atomically(transcript, webvtt(episode.cues))
+    write_atomically(transcript, webvtt(episode.cues, episode.audio_id))
     write_atomically(chapters, json.dumps(json_chapters(episode), indent=2, ensure_ascii=False) + "\n")
+
+
+OK, STALE, MISSING = "ok", "stale", "missing"
+
+
+def sidecar_status(mp3: Path, audio_id: str | None = None) -> dict[str, str]:
+    """Whether each sidecar belongs to this MP3: ok, stale (from another build: a build killed between
+    renaming the sidecars and the MP3, or a file copied over) or missing. An MP3 from before sidecars were
+    tied to it (no audio id) trusts the sidecars beside it."""
+    if audio_id is None:
+        try:
+            tags = ID3(mp3)
+            audio_id = str(tags[f"TXXX:{AUDIO_ID}"].text[0]) if f"TXXX:{AUDIO_ID}" in tags else ""
+        except (MutagenError, OSError):
+            audio_id = ""
+    transcript, chapters = sidecar_paths(mp3)
+    status = {}
+    for name, path, read in (("transcript", transcript, _vtt_audio_id), ("chapters", chapters, _json_audio_id)):
+        if not path.is_file():
+            status[name] = MISSING
+            continue
+        try:
+            found = read(path)
+        except (OSError, TooLarge, ValueError):
+            found = None
+        status[name] = OK if not audio_id or found == audio_id else STALE
+    return status
+
+
+def _vtt_audio_id(path: Path) -> str | None:
+    with path.open("rb") as file:
+        head = file.read(4096).decode("utf-8", "replace")
+    for line in head.splitlines()[:8]:
+        if line.startswith(f"NOTE {AUDIO_ID} "):
+            return line.removeprefix(f"NOTE {AUDIO_ID} ").strip()
+    return None
+
+
+def _json_audio_id(path: Path) -> str | None:
+    data = json.loads(read_bounded(path, 16 * 2**20))
+    return data.get("newscastAudio") if isinstance(data, dict) else None
 
 
 @dataclass
@@ -227,6 +309,7 @@ class EpisodeInfo:
     tags: dict[str, str] = field(default_factory=dict)
     chapters: list[dict] = field(default_factory=list)
     cover: bool = False
+    sidecars: dict[str, str] = field(default_factory=dict)  # transcript, chapters: ok, stale or missing
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -272,6 +355,8 @@ def read_info(path: Path) -> EpisodeInfo:
     for frame in tags.getall("COMM"):
         info.tags["source"] = str(frame.text[0])
     info.cover = bool(tags.getall("APIC"))
+    audio_id = str(tags[f"TXXX:{AUDIO_ID}"].text[0]) if f"TXXX:{AUDIO_ID}" in tags else ""
+    info.sidecars = sidecar_status(path, audio_id)
     order = [child for toc in tags.getall("CTOC") for child in toc.child_element_ids]
     chapters = {frame.element_id: frame for frame in tags.getall("CHAP")}
     for element_id in order or sorted(chapters, key=lambda key: chapters[key].start_time):

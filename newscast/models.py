@@ -153,3 +153,4 @@ class Episode:
     loudness: float = float("nan")  # integrated, LUFS
     cues: tuple[Cue, ...] = ()
     chapters: tuple[Chapter, ...] = ()
+    audio_id: str = ""  # a checksum of the encoded audio; the sidecars carry it too, tying them to this MP3

@@ -13,13 +13,17 @@ import numpy as np
 from .articles import read_article
 from .articles.signals import dropped_prose_share
 from .config import Config
-from .episode import default_output_path, resample, write_episode
-from .errors import ArticleError
+from .episode import check_music, default_output_path, resample, write_episode
+from .errors import ArticleError, ConfigError
+from .limits import TooLarge, describe, read_bounded
+from .metadata import cover_art, sidecar_paths
 from .models import Audio, Clip, Cue, Episode, Script, Segment
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache, default_cache_dir
 from .speech.text import speakable, split_sentences
+
+MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
 
 @dataclass(frozen=True)
@@ -134,9 +138,11 @@ def read_source_list(path: str | Path) -> list[str]:
     Paths are read relative to the list's own folder."""
     path = Path(path)
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_bounded(path, MAX_LIST_BYTES).decode("utf-8").splitlines()
     except FileNotFoundError:
         raise ArticleError(f"no such list file: {path}") from None
+    except TooLarge:
+        raise ArticleError(f"the list file {path} is over {describe(MAX_LIST_BYTES)}; refused") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ArticleError(f"cannot read list file {path}: {error}") from None
     sources = []
@@ -173,7 +179,49 @@ def build_episode(
 ) -> Episode:
     """Turn one article, or several as a roundup, into one MP3 episode; return what was written."""
     sources = [source] if isinstance(source, str | Path) else list(source)
+    if output is not None:
+        check_output(output, sources)
     return speak_script(episode_script(sources, config, on_progress), config, output, cache, on_progress)
+
+
+_NOT_AN_EPISODE = (".vtt", ".json", ".xml", ".part")  # sidecars, the feed, temporary files
+
+
+def check_output(output: Path, sources: Sequence[str | Path]) -> None:
+    """Refuse an output path the atomic rename would wrongly replace: an article being read, a sidecar or feed
+    name (``-o ep.vtt`` would lose the transcript), or something that is not a regular file (a device, a FIFO)."""
+    if str(output) == "-":
+        raise ConfigError("-o - (standard output) is for the command line; give the library a file path")
+    if output.name.lower().endswith(_NOT_AN_EPISODE):
+        raise ConfigError(
+            f"-o {output}: that is a sidecar or feed name (.vtt, .chapters.json, .xml), which the build writes "
+            f"beside the MP3; give the MP3's name, e.g. {output.with_suffix('.mp3')}"
+        )
+    if (output.exists() or output.is_symlink()) and not output.is_dir() and not output.is_file():
+        raise ConfigError(f"-o {output} is not a regular file (a device, pipe or socket); give a file path")
+    written = [output, *sidecar_paths(output)]
+    for source in sources:
+        source = str(source)
+        if source == "-" or source.startswith(("http://", "https://")):
+            continue
+        for path in written:
+            if _same_file(Path(source), path):
+                what = "the output" if path == output else f"its sidecar {path}"
+                raise ConfigError(f"-o {output}: {what} is one of the articles ({source}); it would be overwritten")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return (a.exists() and b.exists() and os.path.samefile(a, b)) or a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_inputs(config: Config) -> None:
+    """The files the config names (cover, music) are checked before the expensive work, not after it."""
+    cover_art(config)
+    for path in (config.music.intro, config.music.outro, config.roundup.sting):
+        check_music(path)
 
 
 def speak_script(
@@ -184,6 +232,7 @@ def speak_script(
     on_progress: ProgressCallback = _ignore,
 ) -> Episode:
     """Speak a script and write its episode (to ``audio/<date>-<slug>.mp3`` unless told otherwise)."""
+    check_inputs(config)
     name, reason = resolve_engine_name(config.speech)
     engine = create_engine(name, config.speech)
     on_progress(Progress("engine", message=f"{name}: {reason}"))

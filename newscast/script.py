@@ -123,7 +123,7 @@ def build_roundup(articles: list[Article], config: Config, today: date | None = 
         segments=tuple(segments),
         date=day.isoformat(),
         byline=config.show.name,
-        source=" ".join(article.source for article in articles),
+        source="\n".join(article.source for article in articles),  # one line per story
         description="In this episode: " + spoken_list(titles) + ".",
         stories=tuple(titles),
     )

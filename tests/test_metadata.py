@@ -46,6 +46,8 @@ def parse_vtt(text: str) -> list[tuple[float, float, str]]:
     assert text.startswith("WEBVTT\n\n")
     cues = []
     for block in text.strip().split("\n\n")[1:]:
+        if block.startswith("NOTE "):  # a WebVTT comment (newscast's ties the transcript to its MP3)
+            continue
         number, timing, *lines = block.split("\n")
         start, end = timing.split(" --> ")
         assert number.isdigit()

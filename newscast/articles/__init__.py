@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import ArticleError
+from ..limits import TooLarge, read_bounded
 from ..models import Article
 from .html import looks_like_html, parse_html
 from .text import parse_scrape
@@ -57,8 +58,10 @@ def _read_file(path: Path) -> bytes:
     if path.is_dir():
         raise ArticleError(f"{path} is a directory; give the path of an article file")
     try:
-        _check_size(path.stat().st_size, str(path))
-        data = path.read_bytes()
+        _check_size(path.stat().st_size, str(path))  # refuses a large regular file without reading it
+        data = read_bounded(path, MAX_INPUT_BYTES)  # devices and pipes report size 0: the read is bounded
+    except TooLarge:
+        _check_size(MAX_INPUT_BYTES + 1, str(path))
     except OSError as error:
         raise ArticleError(f"cannot read {path}: {error.strerror or error}") from None
     if data[:2] == b"\x1f\x8b":

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import requests
 
 from ..errors import ArticleError
+from ..limits import call_with_deadline
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36 newscast"
@@ -15,6 +18,7 @@ USER_AGENT = (
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 20.0
+FETCH_DEADLINE = 60.0  # the whole download, however slowly the bytes trickle in
 _PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
 
 
@@ -39,18 +43,37 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     types: tuple[str, ...] = _PAGE_TYPES,
 ) -> Page:
-    """Download a page, refusing what is not a page (``types``) or is too large.
+    """Download a page, refusing what is not a page (``types``) or is too large, within FETCH_DEADLINE s in all.
 
     ``headers`` are added to the request (e.g. If-None-Match for a conditional request, whose 304 answer
     comes back as a Page with ``not_modified`` set and no content)."""
-    timeout = timeout or READ_TIMEOUT
+    responses: list[requests.Response] = []
+
+    def cut_short() -> None:  # wakes the download thread's blocked read, so it ends now rather than never
+        for response in responses:
+            connection = getattr(response.raw, "_connection", None)
+            with contextlib.suppress(OSError, AttributeError):
+                connection.sock.shutdown(socket.SHUT_RDWR)
+
+    def download() -> Page:
+        return _download(url, timeout or READ_TIMEOUT, headers or {}, types, responses)
+
+    try:
+        return call_with_deadline(download, FETCH_DEADLINE, cut_short)
+    except TimeoutError:
+        raise ArticleError(f"{url} did not finish within {FETCH_DEADLINE:g} s (a server sending too slowly)") from None
+
+
+def _download(
+    url: str, timeout: float, headers: Mapping[str, str], types: tuple[str, ...], responses: list[requests.Response]
+) -> Page:
     try:
         response = requests.get(
             url,
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-                **(headers or {}),
+                **headers,
             },
             timeout=(CONNECT_TIMEOUT, timeout),
             stream=True,
@@ -65,6 +88,7 @@ def fetch(
         raise ArticleError(f"{url}: {reason} (offline, or a typo in the address?)") from None
     except requests.exceptions.RequestException as error:
         raise ArticleError(f"cannot fetch {url}: {error}") from None
+    responses.append(response)
     with response:
         if response.status_code == 304:
             return Page(response.url, b"", "", None, not_modified=True)

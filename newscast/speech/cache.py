@@ -1,19 +1,35 @@
-"""Synthesised clips on disk, keyed by engine identity and text, so reruns skip finished work."""
+"""Synthesised clips on disk, keyed by engine identity and text, so reruns skip finished work.
+
+Each clip is a WAV file named ``<key>-<bytes>-<checksum>.wav`` (key: the engine identity and text; checksum:
+the file's own SHA-256, shortened), in a folder named by the key's first two digits. A clip that does not
+verify (truncated, garbled) is deleted and spoken again. The cache root holds a ``CACHEDIR.TAG`` that says
+newscast made it; a folder holding anything else is refused, and pruning only ever deletes the cache's own
+entries, so ``--cache-dir`` pointed at the wrong folder cannot delete a user's files.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import platformdirs
 import soundfile
 
+from ..errors import ConfigError
 from ..models import Audio
 
 CACHE_ENV = "NEWSCAST_CACHE_DIR"
+MARKER = "CACHEDIR.TAG"
+# https://bford.info/cachedir/: backup tools skip a folder with this tag; the comment says whose it is.
+MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# newscast clip cache: every file here may be deleted\n"
+_FOLDER = re.compile(r"[0-9a-f]{2}")
+_ENTRY = re.compile(r"(?P<key>[0-9a-f]{64})-(?P<size>\d+)-(?P<checksum>[0-9a-f]{16})\.wav")
+_OWN_FILE = re.compile(r"[0-9a-f]{64}(-\d+-[0-9a-f]{16})?\.wav|tmp\w+\.tmp")  # entries (older ones unchecked), writes
 
 
 def default_cache_dir(configured: str = "") -> Path:
@@ -24,8 +40,12 @@ def default_cache_dir(configured: str = "") -> Path:
     return Path(platformdirs.user_cache_dir("newscast")) / "clips"
 
 
+def _checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
 class ClipCache:
-    """One WAV file per clip. Writes are atomic: a killed build never leaves a torn entry.
+    """One verified WAV file per clip. Writes are atomic: a killed build never leaves a torn entry.
 
     A clip read is touched, so pruning removes the least recently used clips first.
     """
@@ -33,45 +53,118 @@ class ClipCache:
     def __init__(self, directory: Path | None = None, max_bytes: int = 0) -> None:
         self.directory = directory or default_cache_dir()
         self.max_bytes = max_bytes
+        self._claim()
+
+    def _claim(self) -> None:
+        """Make sure the folder is (or can become) newscast's cache, and tag it."""
+        if not self.directory.is_dir() or self._tagged():
+            return
+        for entry in self.directory.iterdir():
+            inside = list(entry.iterdir()) if entry.is_dir() and _FOLDER.fullmatch(entry.name) else [entry]
+            strangers = [path for path in inside if not (path.is_file() and _OWN_FILE.fullmatch(path.name))]
+            if strangers:
+                raise ConfigError(
+                    f"{self.directory} is not a newscast clip cache: it holds {strangers[0]}, which pruning the "
+                    "cache could delete; give --cache-dir (or cache.directory) an empty or new folder"
+                )
+        self._tag()
+
+    def _tagged(self) -> bool:
+        try:
+            return "newscast" in (self.directory / MARKER).read_text(encoding="utf-8", errors="replace")[:400]
+        except OSError:
+            return False
+
+    def _tag(self) -> None:
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            (self.directory / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+    @staticmethod
+    def key(identity: str, text: str) -> str:
+        return hashlib.sha256(f"{identity}\n{text}".encode()).hexdigest()
+
+    def _entries(self, key: str) -> list[Path]:
+        folder = self.directory / key[:2]
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return []
+        return [folder / name for name in names if name.startswith(key + "-") and _ENTRY.fullmatch(name)]
 
     def path_for(self, identity: str, text: str) -> Path:
-        digest = hashlib.sha256(f"{identity}\n{text}".encode()).hexdigest()
-        return self.directory / digest[:2] / f"{digest}.wav"
+        """Where the clip for this text is kept (the file once it is there)."""
+        key = self.key(identity, text)
+        entries = self._entries(key)
+        return entries[0] if entries else self.directory / key[:2] / f"{key}.wav"
 
     def get(self, identity: str, text: str) -> Audio | None:
-        path = self.path_for(identity, text)
+        for path in self._entries(self.key(identity, text)):
+            audio = self._verified(path)
+            if audio is None:
+                path.unlink(missing_ok=True)  # damaged: it will be spoken again
+                continue
+            with contextlib.suppress(OSError):
+                os.utime(path)
+            return audio
+        return None
+
+    @staticmethod
+    def _verified(path: Path) -> Audio | None:
+        fields = _ENTRY.fullmatch(path.name)
+        assert fields is not None  # _entries only yields matching names
+        size = int(fields["size"])
         try:
-            samples, rate = soundfile.read(path, dtype="float32")
+            with path.open("rb") as file:
+                data = file.read(size + 1)
+            if len(data) != size or _checksum(data) != fields["checksum"]:
+                return None
+            samples, rate = soundfile.read(io.BytesIO(data), dtype="float32")
         except (OSError, soundfile.LibsndfileError, RuntimeError):
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)
-        return Audio(samples, rate)
+        return Audio(samples, rate) if samples.ndim == 1 else None
 
     def put(self, identity: str, text: str, audio: Audio) -> None:
-        path = self.path_for(identity, text)
         temporary: Path | None = None
         try:
+            buffer = io.BytesIO()
+            soundfile.write(buffer, audio.samples, audio.sample_rate, format="WAV", subtype="FLOAT")
+            data = buffer.getvalue()
+            key = self.key(identity, text)
+            path = self.directory / key[:2] / f"{key}-{len(data)}-{_checksum(data)}.wav"
+            if not self.directory.is_dir():
+                self._tag()
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
             temporary = Path(name)
             with os.fdopen(handle, "wb") as file:
-                soundfile.write(file, audio.samples, audio.sample_rate, format="WAV", subtype="FLOAT")
+                file.write(data)
             os.replace(temporary, path)
-        except (OSError, RuntimeError):  # LibsndfileError is a RuntimeError
-            # A cache that cannot be written only costs speed; the build goes on.
+            temporary = None
+            for older in self._entries(key):
+                if older != path:
+                    older.unlink(missing_ok=True)
+        except Exception:  # a full disk, a read-only folder, an encoder assertion: each only costs speed
             if temporary is not None:
-                temporary.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
 
     def prune(self) -> int:
-        """Remove the least recently used clips until the cache fits its bound; return how many went."""
-        if not self.max_bytes or not self.directory.is_dir():
+        """Remove the least recently used clips until the cache fits its bound; return how many went.
+
+        Only the cache's own entries are candidates, and only in a folder tagged as newscast's cache."""
+        if not self.max_bytes or not self.directory.is_dir() or not self._tagged():
             return 0
         entries = []
-        for path in self.directory.glob("*/*.wav"):
-            with contextlib.suppress(OSError):
-                status = path.stat()
-                entries.append((status.st_mtime, status.st_size, path))
+        for folder in self.directory.iterdir():
+            if not _FOLDER.fullmatch(folder.name) or not folder.is_dir():
+                continue
+            for path in folder.iterdir():
+                if not _OWN_FILE.fullmatch(path.name) or path.suffix != ".wav":
+                    continue
+                with contextlib.suppress(OSError):
+                    status = path.stat()
+                    entries.append((status.st_mtime, status.st_size, path))
         total = sum(size for _, size, _ in entries)
         removed = 0
         for _, size, path in sorted(entries):
@@ -88,7 +181,8 @@ class NoCache(ClipCache):
     """--no-cache: every clip is synthesised afresh and nothing is stored."""
 
     def __init__(self) -> None:
-        super().__init__(Path(os.devnull))
+        self.directory = Path(os.devnull)
+        self.max_bytes = 0
 
     def get(self, identity: str, text: str) -> Audio | None:
         return None

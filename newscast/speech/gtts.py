@@ -20,6 +20,7 @@ import soundfile
 
 from ..config import SpeechConfig
 from ..errors import EngineError
+from ..limits import call_with_deadline
 from ..models import Audio
 from . import VoiceInfo
 
@@ -27,6 +28,9 @@ OFFLINE_HINT = "use --engine piper to speak with the offline voice"
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubled each time
 BACKOFF_CAP = 8.0
 RETRY_AFTER_CAP = 30.0
+# Timeouts' worth of silence one chunk may wait through before the endpoint counts as gone: one while it has
+# never answered (a proxy or firewall that holds connections), two once it has (a busy moment).
+NO_ANSWER_BUDGET = 2
 TLDS = ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za", "com.ng", "us")  # English accents
 
 
@@ -70,6 +74,8 @@ class GttsEngine:
         self.timeout = settings.timeout
         self.retries = settings.retries
         self.throttle = Throttle(settings.requests_per_second)
+        self._gone: str | None = None  # set once the endpoint stopped answering: later chunks fail at once
+        self._answered = False
 
     def identity(self) -> str:
         return f"gtts:{self.language}:{self.tld}:slow={self.slow}"
@@ -93,11 +99,21 @@ class GttsEngine:
     def _speak_chunk(self, chunk: str) -> Audio:
         from gtts import gTTSError
 
+        silent = 0.0  # seconds spent waiting on answers that never came
         for attempt in range(self.retries + 1):
+            if self._gone:
+                raise EngineError(self._gone)
             self.throttle.wait()
+            started = time.monotonic()
             try:
-                return decode_mp3(b"".join(self._tts(chunk).stream()))
+                # gTTS's timeout is per socket read; the deadline bounds the whole request (a proxy that
+                # accepts and never answers, a server that trickles).
+                audio = decode_mp3(call_with_deadline(lambda: b"".join(self._tts(chunk).stream()), self.timeout + 1))
+                self._answered = True
+                return audio
             except gTTSError as error:
+                failure: Exception = error
+            except TimeoutError as error:
                 failure = error
             try:
                 problem, retry_after = _diagnose(failure)
@@ -108,6 +124,15 @@ class GttsEngine:
                 ) from failure
             if problem is None:
                 raise EngineError(f"gTTS failed: {failure}; {OFFLINE_HINT}") from failure
+            if problem == NO_ANSWER:
+                silent += time.monotonic() - started
+                if silent >= (NO_ANSWER_BUDGET if self._answered else 1) * self.timeout:
+                    self._gone = (
+                        f"Google's speech endpoint gave no answer within {self.timeout:g} s "
+                        f"({'once' if attempt == 0 else f'{attempt + 1} times'}: a proxy or firewall holding the "
+                        f"connection?); {OFFLINE_HINT}"
+                    )
+                    raise EngineError(self._gone) from failure
             if attempt == self.retries:
                 break
             if retry_after is None:
@@ -134,14 +159,17 @@ def _diagnose(error: Exception) -> tuple[str | None, float | None]:
         if status == 429 or status >= 500:
             return f"HTTP {status} {response.reason or ''}".strip(), _retry_after(response)
         return None, None
-    cause = error.__context__
-    if isinstance(cause, requests.Timeout):
-        return "no answer within the timeout", None
+    cause = error if isinstance(error, TimeoutError) else error.__context__
+    if isinstance(cause, requests.Timeout | TimeoutError):
+        return NO_ANSWER, None
     if isinstance(cause, requests.ConnectionError):
         if _cannot_resolve(cause):
             raise OfflineError from None
         return "the connection failed or was reset", None
     return None, None
+
+
+NO_ANSWER = "no answer within the timeout"
 
 
 class OfflineError(Exception):
