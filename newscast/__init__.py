@@ -1,18 +1,33 @@
 """newscast: news articles -> podcast episodes."""
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .articles import read_article, read_text
 from .config import Config, load_config
-from .errors import ArticleError, AudioError, ClusterError, ConfigError, EngineError, NewscastError
-from .models import Article, Block, Chapter, Clip, Cue, Episode, Script, Segment
+from .errors import (
+    ArticleError,
+    AudioError,
+    ClusterError,
+    ConfigError,
+    EngineError,
+    InputError,
+    NewscastError,
+    OutputError,
+)
+from .models import Article, Audio, Block, Chapter, Clip, Cue, Episode, Script, Segment
 from .pipeline import Progress, build_episode
 from .script import build_roundup, build_script
-from .speech import Engine, register_engine
+from .speech import Engine, VoiceInfo, register_engine
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("newscast")  # the one place it is written is pyproject.toml
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Article",
     "ArticleError",
+    "Audio",
     "AudioError",
     "Block",
     "Chapter",
@@ -24,10 +39,13 @@ __all__ = [
     "Engine",
     "EngineError",
     "Episode",
+    "InputError",
     "NewscastError",
+    "OutputError",
     "Progress",
     "Script",
     "Segment",
+    "VoiceInfo",
     "build_episode",
     "build_roundup",
     "build_script",

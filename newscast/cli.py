@@ -30,7 +30,7 @@ from rich.table import Table
 
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
-from .errors import ArticleError, ConfigError, NewscastError
+from .errors import ArticleError, ConfigError, InputError, NewscastError
 from .feed import FeedSettings, feed_self_url, read_items, write_feed
 from .metadata import read_info
 from .pipeline import Progress as BuildProgress
@@ -613,7 +613,7 @@ def info(
     """Print an episode's duration, loudness, tags and chapters."""
     with _reported_errors(ctx.obj["debug"]):
         if not episode.is_file():
-            raise ArticleError(f"no such file: {episode}")
+            raise InputError(f"no such file: {episode}")
         details = read_info(episode)
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))

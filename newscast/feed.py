@@ -21,7 +21,7 @@ from mutagen.id3 import ID3NoHeaderError
 from mutagen.mp3 import MP3
 
 from .config import apple_categories
-from .errors import ArticleError, AudioError, ConfigError
+from .errors import AudioError, ConfigError, InputError
 from .files import write_atomically
 from .images import check_cover
 from .metadata import AUDIO_ID, OK, default_cover, sidecar_paths, sidecar_status
@@ -261,7 +261,7 @@ def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> byte
 def write_feed(directory: Path, settings: FeedSettings, feed_path: Path | None = None) -> Path:
     """Write (or rewrite) the feed atomically; return its path."""
     if not directory.is_dir():
-        raise ArticleError(f"no such folder: {directory}")
+        raise InputError(f"no such folder: {directory}")
     feed_path = feed_path or directory / "feed.xml"
     if feed_path.suffix.lower() in (".mp3", ".vtt", ".json"):
         raise ConfigError(

@@ -17,7 +17,7 @@ import pytest
 import soundfile
 from typer.testing import CliRunner
 
-from newscast import AudioError, build_episode
+from newscast import AudioError, OutputError, build_episode
 from newscast.cli import app
 
 from .conftest import EXAMPLE_ARTICLE
@@ -173,7 +173,7 @@ def test_disk_full_while_writing_a_sidecar_leaves_nothing(tmp_path, tone_config,
         return real_write_text(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_text", full)
-    with pytest.raises(AudioError, match="No space left on device"):
+    with pytest.raises(OutputError, match="No space left on device"):
         build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "full.mp3")
     assert list(tmp_path.iterdir()) == []
 
@@ -745,3 +745,18 @@ def test_bad_music_or_cover_is_found_before_any_speech(tmp_path, capfd, key):
     assert "theme.mp3" in one_error_line(result.stderr)
     assert ToneEngine.calls == []  # nothing was spoken first
     assert "Note:" not in capfd.readouterr().err  # libmpg123's own lines stay hidden
+
+
+def test_errors_are_classed_by_meaning(tmp_path):
+    from newscast import ArticleError, InputError
+    from newscast.files import write_atomically
+    from newscast.serve import open_server
+
+    with pytest.raises(OutputError, match="is a directory") as written:
+        write_atomically(tmp_path, "text")
+    assert written.value.exit_code == 1
+    with pytest.raises(InputError, match="no such folder") as missing:
+        open_server(tmp_path / "missing")
+    assert missing.value.exit_code == 2
+    assert not isinstance(missing.value, ArticleError)  # a folder of episodes is not an article
+    assert issubclass(ArticleError, InputError)
