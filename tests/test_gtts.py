@@ -189,3 +189,25 @@ def test_offline_fails_fast_without_retrying(sleeps):
     with pytest.raises(EngineError, match=r"cannot reach Google's speech endpoint .*--engine piper"):
         engine.synthesize("Hello there.")
     assert sleeps == []  # no backoff: there is nothing to wait for
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello there.", ["Hello there."]),
+        ("  ", []),
+        ("First, a clause. Then a sentence!", ["First, a clause. Then a sentence!"]),
+        ("— ... —", []),
+        ("A" * 120, ["A" * 100, "A" * 20]),
+        ("word " * 30, ["word " * 19 + "word", "word " * 9 + "word"]),
+        (
+            "One sentence is here. " * 6,
+            ["One sentence is here. " * 3 + "One sentence is here.", "One sentence is here. One sentence is here."],
+        ),
+        ("北京是中国的首都。上海是最大的城市。", ["北京是中国的首都。上海是最大的城市。"]),
+    ],
+)
+def test_text_is_cut_into_requests_of_at_most_100_characters(text, expected):
+    chunks = gtts_engine.chunk_text(text)
+    assert chunks == expected
+    assert all(len(chunk) <= 100 for chunk in chunks)

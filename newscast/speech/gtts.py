@@ -1,7 +1,8 @@
 """gTTS: Google Translate's voice, online, made to survive a busy Google.
 
-gTTS sends one request per chunk of at most 100 characters and, by default, waits forever and gives up at
-the first error. Here every chunk is its own request under a shared throttle, with a timeout, retried on
+Google takes at most 100 characters a request; gTTS, by default, waits forever and gives up at the first
+error. Here the text is cut into chunks by ``chunk_text`` (clauses packed up to the limit), and every chunk
+is spoken through gTTS's public ``stream()`` as its own request under a shared throttle, with a timeout, retried on
 429, 5xx, timeouts and dropped connections with exponential backoff and jitter (or the server's
 Retry-After), so only a persistent failure reaches the user, as one message that names it.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import socket
 import threading
 import time
@@ -31,6 +33,10 @@ RETRY_AFTER_CAP = 30.0
 # Timeouts' worth of silence one chunk may wait through before the endpoint counts as gone: one while it has
 # never answered (a proxy or firewall that holds connections), two once it has (a busy moment).
 NO_ANSWER_BUDGET = 2
+MAX_CHUNK = 100  # characters Google's endpoint takes in one request (gTTS's GOOGLE_TTS_MAX_CHARS)
+_CJK_ENDS = "\u3002\uff01\uff1f\u3001\uff0c"  # 。！？、，
+_CLAUSE_END = re.compile(rf"(?<=[.!?;:,\u2026])\s+|(?<=[{_CJK_ENDS}])\s*")
+_SPEAKABLE = re.compile(r"[^\W_]")
 TLDS = ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za", "com.ng", "us")  # English accents
 
 
@@ -93,8 +99,7 @@ class GttsEngine:
         return gTTS(text, lang=self.language, tld=self.tld, slow=self.slow, lang_check=False, timeout=self.timeout)
 
     def _chunks(self, text: str) -> list[str]:
-        # gTTS's own tokenizer: sentence and clause ends first, then cuts to its 100-character limit.
-        return self._tts(text)._tokenize(text)
+        return chunk_text(text)
 
     def _speak_chunk(self, chunk: str) -> Audio:
         from gtts import gTTSError
@@ -159,14 +164,23 @@ def _diagnose(error: Exception) -> tuple[str | None, float | None]:
         if status == 429 or status >= 500:
             return f"HTTP {status} {response.reason or ''}".strip(), _retry_after(response)
         return None, None
-    cause = error if isinstance(error, TimeoutError) else error.__context__
+    cause = error if isinstance(error, TimeoutError) else _transport_error(error)
     if isinstance(cause, requests.Timeout | TimeoutError):
         return NO_ANSWER, None
-    if isinstance(cause, requests.ConnectionError):
-        if _cannot_resolve(cause):
-            raise OfflineError from None
-        return "the connection failed or was reset", None
-    return None, None
+    if cause is not None and _cannot_resolve(cause):
+        raise OfflineError from None
+    # Without a response, gTTS failed in the transport (a reset, a refused or dropped connection): worth a retry.
+    return "the connection failed or was reset", None
+
+
+def _transport_error(error: BaseException) -> requests.RequestException | None:
+    """The requests exception behind a gTTSError, if Python's exception chain still holds it.
+
+    gTTS raises its error while handling the transport's, so the chain (``__cause__`` when raised ``from``, else
+    ``__context__``) leads to it; when it does not, the caller retries as for a dropped connection.
+    """
+    cause = error.__cause__ or error.__context__
+    return cause if isinstance(cause, requests.RequestException) else None
 
 
 NO_ANSWER = "no answer within the timeout"
@@ -194,6 +208,31 @@ def _cannot_resolve(error: BaseException) -> bool:
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
     return min(float(value), RETRY_AFTER_CAP) if value.strip().isdigit() else None
+
+
+def chunk_text(text: str, limit: int = MAX_CHUNK) -> list[str]:
+    """Cut text into requests of at most ``limit`` characters.
+
+    Clauses (cut after . ! ? ; : , and their CJK forms) are packed together while they fit, so a request ends
+    where a speaker would pause; a clause longer than the limit is cut at its last space before it (mid-word
+    only when it has none). Pieces without a letter or digit are not sent.
+    """
+    pieces: list[str] = []
+    for clause in _CLAUSE_END.split(text.strip()):
+        while len(clause) > limit:
+            cut = clause.rfind(" ", 0, limit + 1)
+            cut = cut if cut > 0 else limit
+            pieces.append(clause[:cut].rstrip())
+            clause = clause[cut:].lstrip()
+        pieces.append(clause)
+    chunks: list[str] = []
+    for piece in filter(None, pieces):
+        space = "" if chunks and chunks[-1][-1] in _CJK_ENDS else " "  # CJK text has no spaces between sentences
+        if chunks and len(chunks[-1]) + len(space) + len(piece) <= limit:
+            chunks[-1] += space + piece
+        else:
+            chunks.append(piece)
+    return [chunk for chunk in chunks if _SPEAKABLE.search(chunk)]
 
 
 def decode_mp3(data: bytes) -> Audio:
