@@ -33,6 +33,7 @@ from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, InputError, NewscastError
 from .feed import FeedSettings, feed_self_url, read_items, write_feed
 from .metadata import read_info
+from .models import Stage, Status
 from .pipeline import Progress as BuildProgress
 from .pipeline import build_episode, cache_for, read_article, read_source_list, script_for
 from .speech import available_engines, list_voices
@@ -284,15 +285,15 @@ class BuildDisplay:
         self.progress.stop()
 
     def __call__(self, event: BuildProgress) -> None:
-        if event.stage == "warn":
+        if event.stage == Stage.WARN:
             self.progress.console.print(escape(f"warning: {event.message}"), highlight=False, soft_wrap=True)
-        elif event.stage == "engine":
+        elif event.stage == Stage.ENGINE:
             self.progress.console.print(escape(f"engine: {event.message}"), highlight=False, soft_wrap=True)
-        elif event.stage == "speak":
+        elif event.stage == Stage.SPEAK:
             if self.task is None:  # known only now: no "0/?" while the engine is still being chosen
                 self.task = self.progress.add_task("speaking", total=event.total)
             self.progress.update(self.task, completed=event.done, total=event.total)
-        elif event.stage == "encode" and self.task is not None:
+        elif event.stage == Stage.ENCODE and self.task is not None:
             self.progress.update(self.task, description="encoding MP3")
 
 
@@ -448,7 +449,7 @@ def batch(
 
     Needs the Dask extra: pip install 'newscast[dask]'.
     """
-    from .batch import FAILED, run_batch
+    from .batch import run_batch
 
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
@@ -472,11 +473,11 @@ def batch(
         table.add_column(column, justify="right" if column in ("duration", "seconds") else "left")
     for result in results:
         minutes, seconds = divmod(round(result.duration), 60)
-        status = result.status if result.status != FAILED else f"[red]failed[/]: {escape(result.reason)}"
+        status = result.status if result.status != Status.FAILED else f"[red]failed[/]: {escape(result.reason)}"
         table.add_row(escape(result.title or result.source), f"{minutes}:{seconds:02d}" if result.duration else "",
                       f"{result.seconds:.1f}", status)  # fmt: skip
     stderr.print(table)
-    failed = sum(result.status == FAILED for result in results)
+    failed = sum(result.status == Status.FAILED for result in results)
     if failed:
         stderr.print(f"[bold red]error:[/] {failed} of {len(results)} articles failed (the table says why)")
         raise typer.Exit(1)
@@ -531,7 +532,7 @@ def follow(
     """Build episodes from the new items of news feeds; rerun it (from cron) to build only what is new."""
     from datetime import date
 
-    from .follow import BUILT, FAILED, FeedResult, FollowOptions, default_directory
+    from .follow import FeedResult, FollowOptions, default_directory
     from .follow import follow as follow_feeds
 
     with _reported_errors(ctx.obj["debug"]):
@@ -560,7 +561,7 @@ def follow(
 
         def report(event) -> None:
             if isinstance(event, FeedResult):
-                if event.status == FAILED:
+                if event.status == Status.FAILED:
                     stderr.print(
                         f"[red]feed failed[/]: {escape(event.source)}: {escape(event.reason)}",
                         highlight=False,
@@ -568,11 +569,11 @@ def follow(
                     )
                 return
             title = escape(event.title or event.key)
-            if event.status == BUILT:
+            if event.status == Status.BUILT:
                 minutes, seconds = divmod(round(event.duration), 60)
                 where = f"{escape(str(event.episode))} ({minutes}:{seconds:02d}, from the {event.source})"
                 stderr.print(f"built {where}: {title}", highlight=False, soft_wrap=True)
-            elif event.status == FAILED:
+            elif event.status == Status.FAILED:
                 later = "given up" if event.given_up else "retried next run"
                 stderr.print(
                     f"[red]failed[/] ({later}): {title}: {escape(event.reason)}", highlight=False, soft_wrap=True
@@ -581,14 +582,14 @@ def follow(
                 stderr.print(f"skipped: {escape(event.reason)}", highlight=False, soft_wrap=True)
 
         result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=report)
-    built = sum(item.status == BUILT for item in result.items)
-    failed = sum(item.status == FAILED for item in result.items)
-    episodes = len({item.episode for item in result.items if item.status == BUILT})
-    unchanged = sum(feed_result.status == "unchanged" for feed_result in result.feeds)
+    built = sum(item.status == Status.BUILT for item in result.items)
+    failed = sum(item.status == Status.FAILED for item in result.items)
+    episodes = len({item.episode for item in result.items if item.status == Status.BUILT})
+    unchanged = sum(feed_result.status == Status.UNCHANGED for feed_result in result.feeds)
     parts = [f"{len(result.feeds)} feeds ({unchanged} unchanged)", f"{built} items built in {episodes} episodes"]
     if failed:
         parts.append(f"{failed} failed")
-    skipped = sum(item.status not in (BUILT, FAILED) for item in result.items)
+    skipped = sum(item.status not in (Status.BUILT, Status.FAILED) for item in result.items)
     if skipped:
         parts.append(f"{skipped} skipped")
     if result.waiting:

@@ -15,8 +15,9 @@ import platformdirs
 from .errors import ConfigError
 from .images import check_cover
 from .limits import TooLarge, describe, read_bounded
+from .models import ORDERABLE_KINDS
 
-SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "credits", "outro")
+SEGMENT_KINDS = tuple(kind.value for kind in ORDERABLE_KINDS)
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
 MAX_CONFIG_BYTES = 1 << 20
 MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)

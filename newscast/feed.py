@@ -24,7 +24,8 @@ from .config import apple_categories
 from .errors import AudioError, ConfigError, InputError
 from .files import write_atomically
 from .images import check_cover
-from .metadata import AUDIO_ID, OK, default_cover, sidecar_paths, sidecar_status
+from .metadata import AUDIO_ID, default_cover, sidecar_paths, sidecar_status
+from .models import SidecarStatus
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -95,8 +96,8 @@ def read_item(path: Path) -> FeedItem:
         length=path.stat().st_size,
         author=text("TPE1"),
         # a sidecar from another build of this name (a build killed between the renames) is not published
-        transcript=transcript if tied["transcript"] == OK else None,
-        chapters=chapters if tied["chapters"] == OK else None,
+        transcript=transcript if tied["transcript"] == SidecarStatus.OK else None,
+        chapters=chapters if tied["chapters"] == SidecarStatus.OK else None,
         language=text("TLAN"),
         link=next((str(frame.url) for frame in tags.getall("WXXX") if frame.desc == "source"), ""),
     )

@@ -40,12 +40,11 @@ from .config import Config
 from .errors import AudioError
 from .files import write_atomically
 from .limits import TooLarge, read_bounded
-from .models import Chapter, Cue, Episode, Script
+from .models import Chapter, Cue, Episode, Script, SegmentKind, SidecarStatus
 
 # The chapter each kind of segment belongs to; None: the opening, titled with the headline.
-_CHAPTER_OF_KIND = {"intro": None, "headline": None, "byline": None, "date": None, "show_intro": None,
-                    "highlights": "Highlights", "credits": "Credits", "outro": "Outro",
-                    "show_outro": "Outro"}  # fmt: skip
+_CHAPTER_OF_KIND = {SegmentKind.HIGHLIGHTS: "Highlights", SegmentKind.CREDITS: "Credits",
+                    SegmentKind.OUTRO: "Outro", SegmentKind.SHOW_OUTRO: "Outro"}  # fmt: skip
 
 
 def chapters_for(script: Script, part_starts: list[float], duration: float) -> tuple[Chapter, ...]:
@@ -57,13 +56,13 @@ def chapters_for(script: Script, part_starts: list[float], duration: float) -> t
     starts: list[tuple[str, float]] = []
     group = ""
     for segment, start in zip(script.segments, part_starts, strict=True):
-        if segment.kind == "heading":
+        if segment.kind == SegmentKind.HEADING:
             title, part = segment.text, "section"
-        elif segment.kind == "transition":
+        elif segment.kind == SegmentKind.TRANSITION:
             title, part = script.stories[segment.story - 1], f"story {segment.story}"
-        elif script.stories and segment.kind not in ("show_intro", "show_outro"):
+        elif script.stories and segment.kind not in (SegmentKind.SHOW_INTRO, SegmentKind.SHOW_OUTRO):
             continue  # inside a roundup's story, only its sections are chapters of their own
-        elif segment.kind == "body":
+        elif segment.kind == SegmentKind.BODY:
             if group in ("story", "section"):
                 continue  # paragraphs go on in the story or in the section their subheading opened
             title, part = "Story", "story"
@@ -254,10 +253,7 @@ def write_sidecars(mp3: Path, episode: Episode) -> None:
     write_atomically(chapters, json.dumps(json_chapters(episode), indent=2, ensure_ascii=False) + "\n")
 
 
-OK, STALE, MISSING = "ok", "stale", "missing"
-
-
-def sidecar_status(mp3: Path, audio_id: str | None = None) -> dict[str, str]:
+def sidecar_status(mp3: Path, audio_id: str | None = None) -> dict[str, SidecarStatus]:
     """Whether each sidecar belongs to this MP3: ok, stale (from another build: a build killed between
     renaming the sidecars and the MP3, or a file copied over) or missing. An MP3 from before sidecars were
     tied to it (no audio id) trusts the sidecars beside it."""
@@ -268,16 +264,16 @@ def sidecar_status(mp3: Path, audio_id: str | None = None) -> dict[str, str]:
         except (MutagenError, OSError):
             audio_id = ""
     transcript, chapters = sidecar_paths(mp3)
-    status = {}
+    status: dict[str, SidecarStatus] = {}
     for name, path, read in (("transcript", transcript, _vtt_audio_id), ("chapters", chapters, _json_audio_id)):
         if not path.is_file():
-            status[name] = MISSING
+            status[name] = SidecarStatus.MISSING
             continue
         try:
             found = read(path)
         except (OSError, TooLarge, ValueError):
             found = None
-        status[name] = OK if not audio_id or found == audio_id else STALE
+        status[name] = SidecarStatus.OK if not audio_id or found == audio_id else SidecarStatus.STALE
     return status
 
 

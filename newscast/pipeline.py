@@ -17,7 +17,7 @@ from .episode import check_music, default_output_path, resample, write_episode
 from .errors import ArticleError, ConfigError
 from .limits import TooLarge, describe, read_bounded
 from .metadata import cover_art, sidecar_paths
-from .models import Audio, Clip, Cue, Episode, Script, Segment
+from .models import Audio, Clip, Cue, Episode, Script, Segment, Stage
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache, default_cache_dir
@@ -32,7 +32,7 @@ class Progress:
     engine (the engine chosen, and why), speak (``done`` of ``total`` segments spoken; the first report has done
     0), encode (speech is done; the MP3 is being finished), write (the episode is on disk)."""
 
-    stage: str
+    stage: Stage
     done: int = 0
     total: int = 0
     message: str = ""
@@ -100,14 +100,14 @@ def synthesize(
                     pending[spoken] = pool.submit(speak, spoken)
                 else:
                     ready[spoken] = audio
-        on_progress(Progress("speak", 0, len(plans)))
+        on_progress(Progress(Stage.SPEAK, 0, len(plans)))
         try:
             for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
                 audios = [ready.get(spoken) or pending[spoken].result() for _, spoken in plan if spoken.strip()]
                 written = [sentence for sentence, spoken in plan if spoken.strip()]
-                on_progress(Progress("speak", done, len(plans), segment.kind))
+                on_progress(Progress(Stage.SPEAK, done, len(plans), segment.kind))
                 yield join_sentences(segment, written, audios, config.speech.sentence_silence)
-            on_progress(Progress("encode", len(plans), len(plans)))
+            on_progress(Progress(Stage.ENCODE, len(plans), len(plans)))
         finally:
             for future in pending.values():
                 future.cancel()
@@ -166,7 +166,7 @@ def episode_script(sources: Sequence[str | Path], config: Config, on_progress: P
         share = dropped_prose_share(article)
         if share > config.script.warn_dropped:
             message = f"{source}: {share:.0%} of the page's prose was dropped (see newscast script --dropped)"
-            on_progress(Progress("warn", message=message))
+            on_progress(Progress(Stage.WARN, message=message))
     return build_script(articles[0], config) if len(articles) == 1 else build_roundup(articles, config)
 
 
@@ -235,11 +235,11 @@ def speak_script(
     check_inputs(config)
     name, reason = resolve_engine_name(config.speech)
     engine = create_engine(name, config.speech)
-    on_progress(Progress("engine", message=f"{name}: {reason}"))
+    on_progress(Progress(Stage.ENGINE, message=f"{name}: {reason}"))
     output = output or default_output_path(script, config)
     cache = cache or cache_for(config)
     clips = synthesize(script, engine, cache, config, on_progress)
     episode = write_episode(script, clips, output, config, engine.name)
     cache.prune()
-    on_progress(Progress("write", message=str(output)))
+    on_progress(Progress(Stage.WRITE, message=str(output)))
     return episode
