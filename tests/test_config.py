@@ -92,6 +92,7 @@ toml_values = st.one_of(
 )
 
 
+@pytest.mark.fuzz
 @given(
     section=st.sampled_from(["show", "script", "pauses", "speech", "output", "other"]),
     key=st.sampled_from(["name", "order", "intro", "paragraph", "engine", "bitrate", "timeout", "x"]),

@@ -94,6 +94,7 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("stop", ["SIGKILL", "SIGINT"])
 def test_a_build_stopped_midway_leaves_nothing_and_resumes_from_the_cache(tmp_path, stop):
     output = tmp_path / "out" / "ferry.mp3"
@@ -232,6 +233,7 @@ def run_child(*args: str, stdin=None, timeout: float = 60, cwd: Path | None = No
     )  # fmt: skip
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     "args",
     [("script", "/dev/zero"), ("script", "/dev/urandom"), ("build", "--from-list", "/dev/zero", "-e", "tone"),
@@ -245,6 +247,7 @@ def test_endless_devices_are_refused_after_a_bounded_read(args):
     assert "over" in one_error_line(result.stderr)
 
 
+@pytest.mark.subprocess
 def test_an_endless_fifo_is_refused_after_a_bounded_read(tmp_path):
     fifo = tmp_path / "endless.txt"
     os.mkfifo(fifo)
@@ -315,6 +318,7 @@ def slow_server(request):
     server.close()
 
 
+@pytest.mark.waits
 @pytest.mark.parametrize("slow_server", ["trickle"], indirect=True)
 def test_a_trickling_url_ends_at_the_total_deadline(slow_server, monkeypatch):
     from newscast.articles import read_article, web
@@ -328,6 +332,7 @@ def test_a_trickling_url_ends_at_the_total_deadline(slow_server, monkeypatch):
     assert "did not finish within 1 s" in str(caught.value)
 
 
+@pytest.mark.waits
 @pytest.mark.parametrize("slow_server", ["hang"], indirect=True)
 def test_gtts_behind_a_proxy_that_never_answers_gives_up_in_time(slow_server, monkeypatch):
     from newscast import EngineError, load_config
@@ -357,6 +362,7 @@ def test_rich_markup_in_user_text_is_printed_as_is(name):
     assert one_error_line(result.stderr) == f"error: no such file: {name}"
 
 
+@pytest.mark.dask
 def test_batch_table_prints_titles_as_written(monkeypatch):
     import newscast.batch as batch
 
@@ -389,6 +395,7 @@ def test_a_clip_cache_on_a_full_disk_only_costs_speed(tmp_path, tone_config, mon
     assert episode.duration > 10 and (tmp_path / "ep.mp3").is_file()
 
 
+@pytest.mark.subprocess
 def test_a_clip_cache_write_error_leaves_no_exception_noise(tmp_path):
     """In a child: the cache's writes fail as on a full disk; nothing is printed but the build's own lines."""
     code = (
@@ -467,6 +474,7 @@ def test_an_unexpected_exception_is_one_line_exit_1_and_a_hint(tmp_path, monkeyp
     assert debug.exit_code == 1 and "Traceback" in debug.stderr
 
 
+@pytest.mark.subprocess
 def test_an_unexpected_exception_in_a_child_process_prints_no_traceback(tmp_path):
     code = (
         "import sys\n"
@@ -489,6 +497,7 @@ def _clips(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.wav"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncate", "garble"])
 def test_corrupt_cache_entries_are_spoken_again(tmp_path, tone_config, isolated, damage):
     from .conftest import ToneEngine

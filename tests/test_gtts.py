@@ -52,6 +52,7 @@ def test_gtts_speech_is_decoded_to_pcm():
     assert "The ferry sailed again" in unquote(responses.calls[0].request.body)
 
 
+@pytest.mark.slow
 @responses.activate
 def test_long_text_is_sent_in_pieces_and_joined():
     responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
@@ -164,6 +165,7 @@ def test_auto_falls_back_to_piper_when_google_does_not_answer():
     assert "did not answer" in reason
 
 
+@pytest.mark.waits
 @responses.activate
 def test_gtts_episode_end_to_end(tmp_path):
     responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip(0.3)))
