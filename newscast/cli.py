@@ -57,7 +57,7 @@ stderr = Console(stderr=True)
 class _Command(typer.core.TyperCommand):
     """A command whose arguments show their metavar (ARTICLE, DIR) in --help, not a Python type (<list[str]>)."""
 
-    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+    def get_params(self, ctx: Any) -> list[Any]:  # typer vendors click: its own Context and Parameter
         params = super().get_params(ctx)
         for param in params:
             if isinstance(param, typer.core.TyperArgument) and param.metavar:
@@ -66,11 +66,11 @@ class _Command(typer.core.TyperCommand):
 
 
 class _Argument(typer.core.TyperArgument):
-    def display_type_rich(self, ctx: click.Context) -> str | None:
+    def display_type_rich(self, ctx: Any) -> str | None:
         return None
 
-    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
-        name = self.metavar + ("..." if self.nargs != 1 else "")
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        name = (self.metavar or "") + ("..." if self.nargs != 1 else "")
         return [name if self.required else f"[{name}]"]  # click's DIR / [ARTICLE]..., not {DIR}
 
 
@@ -311,7 +311,7 @@ def _build_to_stdout(sources: list[str], config: Config, cache: Any, report: Any
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
     """The [feed] config, with command-line values on top."""
-    values = {
+    values: dict[str, Any] = {
         "base_url": config.feed.base_url,
         "title": config.feed.title or config.show.name,
         "description": config.feed.description,

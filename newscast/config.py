@@ -381,8 +381,8 @@ def _validate(config: Config) -> None:
     if not 0 < config.speech.timeout <= 600:
         raise ConfigError(f"speech.timeout ({where}) must be above 0 and at most 600 s")
     if config.output.bitrate not in MP3_BITRATES:
-        allowed = ", ".join(map(str, MP3_BITRATES))
-        raise ConfigError(f"output.bitrate ({where}) must be one of {allowed} kbit/s, got {config.output.bitrate}")
+        rates = ", ".join(map(str, MP3_BITRATES))
+        raise ConfigError(f"output.bitrate ({where}) must be one of {rates} kbit/s, got {config.output.bitrate}")
     for template_name in ("intro", "outro"):
         template = getattr(config.script, template_name)
         try:

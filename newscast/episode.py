@@ -96,7 +96,7 @@ def codec_gain_db(frame_rate: int, channels: int, bitrate: int) -> float:
     """
     frequencies = (250, 500, 1000)
     times = np.arange(frame_rate) / frame_rate
-    probe = sum(0.05 * np.sin(2 * np.pi * frequency * times) for frequency in frequencies)
+    probe = np.sum([0.05 * np.sin(2 * np.pi * frequency * times) for frequency in frequencies], axis=0)
     buffer = io.BytesIO()
     with open_mp3(buffer, frame_rate, channels, bitrate) as encoder:
         encoder.write(np.repeat(probe[:, None], channels, axis=1).astype(np.float32))

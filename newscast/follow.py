@@ -144,7 +144,9 @@ class FollowReport:
 
     @property
     def failed(self) -> bool:
-        return any(result.status == Status.FAILED for result in [*self.feeds, *self.items])
+        return any(result.status == Status.FAILED for result in self.feeds) or any(
+            result.status == Status.FAILED for result in self.items
+        )
 
 
 Event = FeedResult | ItemResult
@@ -207,7 +209,7 @@ def parse_feed(data: bytes, source: str, base: str = "") -> tuple[list[NewsItem]
             skipped.append(ItemResult(key, title, Status.SKIPPED, reason=reason))
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime(*stamp[:6], tzinfo=UTC).isoformat() if stamp else ""
+        published = datetime(*stamp[:6]).replace(tzinfo=UTC).isoformat() if stamp else ""
         items.append(NewsItem(key, title or link, link, published, content, source))
     return items, skipped
 
@@ -408,7 +410,10 @@ class _Run:
         self.changed = False
 
     def emit(self, event: Event) -> None:
-        (self.report.feeds if isinstance(event, FeedResult) else self.report.items).append(event)
+        if isinstance(event, FeedResult):
+            self.report.feeds.append(event)
+        else:
+            self.report.items.append(event)
         self.on_event(event)
 
     def run(self, feeds: Sequence[str]) -> FollowReport:

@@ -305,7 +305,7 @@ class EpisodeInfo:
     tags: dict[str, str] = field(default_factory=dict)
     chapters: list[dict] = field(default_factory=list)
     cover: bool = False
-    sidecars: dict[str, str] = field(default_factory=dict)  # transcript, chapters: ok, stale or missing
+    sidecars: dict[str, SidecarStatus] = field(default_factory=dict)  # transcript, chapters: ok, stale or missing
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -337,7 +337,7 @@ def read_info(path: Path) -> EpisodeInfo:
     info = EpisodeInfo(
         path=str(path),
         duration=len(samples) / rate,
-        bitrate=audio.info.bitrate,
+        bitrate=getattr(audio.info, "bitrate", 0),
         sample_rate=rate,
         channels=channels,
         loudness=loudness,
