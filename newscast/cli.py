@@ -32,10 +32,10 @@ from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, InputError, NewscastError
 from .feed import FeedSettings, feed_self_url, read_items, write_feed
-from .metadata import read_info
 from .models import Stage, Status
 from .pipeline import Progress as BuildProgress
 from .pipeline import build_episode, cache_for, read_article, read_source_list, script_for
+from .readback import read_info
 from .speech import available_engines, list_voices
 from .speech.cache import NoCache
 from .speech.piper import voice_model_path

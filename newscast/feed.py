@@ -16,16 +16,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lxml import etree
-from mutagen import MutagenError
-from mutagen.id3 import ID3NoHeaderError
-from mutagen.mp3 import MP3
 
 from .config import apple_categories
 from .errors import AudioError, ConfigError, InputError
 from .files import write_atomically
 from .images import check_cover
-from .metadata import AUDIO_ID, default_cover, sidecar_paths, sidecar_status
+from .metadata import default_cover
 from .models import SidecarStatus
+from .readback import read_episode, sidecar_paths
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -69,37 +67,28 @@ class FeedItem:
 
 def read_item(path: Path) -> FeedItem:
     """An episode's feed entry, from its tags and the sidecars beside it."""
-    try:
-        audio = MP3(path)
-    except (MutagenError, OSError) as error:
-        raise AudioError(f"{path} is not a readable MP3: {error}") from None
-    tags = audio.tags
-    if tags is None:
+    stored = read_episode(path)
+    if not stored.tagged:
         raise AudioError(f"{path} has no ID3 tags; was it made by newscast?")
-
-    def text(frame: str) -> str:
-        return str(tags[frame].text[0]) if frame in tags else ""
-
     published = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    if text("TDRC"):
+    if stored.date:
         with contextlib.suppress(ValueError):
-            published = datetime.fromisoformat(text("TDRC")[:10]).replace(hour=12, tzinfo=UTC)
+            published = datetime.fromisoformat(stored.date[:10]).replace(hour=12, tzinfo=UTC)
     transcript, chapters = sidecar_paths(path)
-    tied = sidecar_status(path, text(f"TXXX:{AUDIO_ID}"))
     return FeedItem(
         path=path,
-        title=text("TIT2") or path.stem,
-        description=text("TDES"),
-        guid=text("TGID") or str(uuid.uuid5(uuid.NAMESPACE_URL, path.name)),
+        title=stored.title or path.stem,
+        description=stored.description,
+        guid=stored.guid or str(uuid.uuid5(uuid.NAMESPACE_URL, path.name)),
         published=published,
-        duration=audio.info.length,
+        duration=stored.duration,
         length=path.stat().st_size,
-        author=text("TPE1"),
+        author=stored.artist,
         # a sidecar from another build of this name (a build killed between the renames) is not published
-        transcript=transcript if tied["transcript"] == SidecarStatus.OK else None,
-        chapters=chapters if tied["chapters"] == SidecarStatus.OK else None,
-        language=text("TLAN"),
-        link=next((str(frame.url) for frame in tags.getall("WXXX") if frame.desc == "source"), ""),
+        transcript=transcript if stored.sidecars["transcript"] == SidecarStatus.OK else None,
+        chapters=chapters if stored.sidecars["chapters"] == SidecarStatus.OK else None,
+        language=stored.language,
+        link=stored.link,
     )
 
 
@@ -109,7 +98,7 @@ def read_items(directory: Path) -> list[FeedItem]:
     for path in sorted(directory.glob("*.mp3")):
         try:
             items.append(read_item(path))
-        except (AudioError, ID3NoHeaderError):
+        except AudioError:
             continue
     return sorted(items, key=lambda item: (item.published, item.path.name), reverse=True)
 

@@ -30,8 +30,8 @@ from .episode import episode_stem
 from .errors import ArticleError, ConfigError, NewscastError
 from .feed import FeedSettings, write_feed
 from .files import write_atomically
-from .metadata import sidecar_paths
 from .models import Article, Script, Status
+from .readback import sidecar_paths
 from .script import build_roundup, build_script
 
 __all__ = [
