@@ -311,19 +311,13 @@ def _build_to_stdout(sources: list[str], config: Config, cache: Any, report: Any
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
     """The [feed] config, with command-line values on top."""
+    feed, show = config.feed, config.show
     values: dict[str, Any] = {
-        "base_url": config.feed.base_url,
-        "title": config.feed.title or config.show.name,
-        "description": config.feed.description,
-        "author": config.feed.author or config.show.name,
-        "image": config.feed.image or config.show.cover,
-        "category": config.feed.category,
-        "subcategory": config.feed.subcategory,
-        "explicit": config.feed.explicit,
-        "language": config.feed.language,
-        "owner_name": config.feed.owner_name or config.feed.author or config.show.name,
-        "owner_email": config.feed.owner_email,
-        "locked": config.feed.locked,
+        **vars(feed),
+        "title": feed.title or show.name,
+        "author": feed.author or show.name,
+        "image": feed.image or show.cover,
+        "owner_name": feed.owner_name or feed.author or show.name,
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
     return FeedSettings(**values)

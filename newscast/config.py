@@ -1,4 +1,5 @@
-"""TOML -> typed Config. Defaults live in default.toml and nowhere else."""
+"""TOML -> typed Config. Each key is declared once below (type, default, allowed values, help); the shipped
+default.toml is the same defaults with comments, for `newscast config` (a test keeps the two equal)."""
 
 from __future__ import annotations
 
@@ -24,73 +25,97 @@ MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
 @dataclass(frozen=True)
-class ShowConfig:
-    name: str
-    cover: str
+class Setting:
+    """What a config key may hold besides its type (which its default gives)."""
+
+    help: str
+    between: tuple[float, float | None] | None = None  # low and high (None: no bound) it may be, both included
+    above: bool = False  # the low end itself is not allowed
+    choices: tuple[Any, ...] = ()
+    unit: str = ""  # " ms", " s", " LUFS": said after the range in a message
+    shown: str = ""  # how the allowed values are described, when the range alone would mislead
+
+
+def setting(default: Any, help: str, **allowed: Any) -> Any:
+    """Declare a config key once: its default (and so its type), a line of help, and the values it may take."""
+    return field(default=default, metadata={"setting": Setting(help, **allowed)})
 
 
 DATELINE_MODES = ("lead-in", "segment", "off")
 TABLE_MODES = ("note", "rows")
+SAMPLE_RATES = (0, 16000, 22050, 24000, 32000, 44100, 48000)
+PAUSE = {"between": (0, 10_000), "unit": " ms"}
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    name: str = setting("newscast", "the podcast's name: artist and album tags, {show} in templates")
+    cover: str = setting("", "cover art (square PNG or JPEG, 1400 to 3000 px); empty: the bundled cover")
 
 
 @dataclass(frozen=True)
 class ScriptConfig:
-    order: tuple[str, ...]
-    intro: str
-    outro: str
-    dateline: str  # lead-in, segment or off
-    tables: str  # note or rows
-    table_note: str
-    warn_dropped: float  # build warns when more than this share of the page's prose was dropped
+    order: tuple[str, ...] = setting(("headline", "highlights", "body"), "what is spoken, in order")
+    intro: str = setting("", "spoken by the intro kind; fields {headline} {show} {date} {byline} {outlet}")
+    outro: str = setting("", "spoken by the outro kind; the same fields")
+    dateline: str = setting("lead-in", "the dateline's place: lead-in, segment or off", choices=DATELINE_MODES)
+    tables: str = setting("note", "HTML tables: note (table_note instead) or rows (read)", choices=TABLE_MODES)
+    table_note: str = setting("A table is not read here.", "spoken in place of a table")
+    warn_dropped: float = setting(0.25, "build warns when more of the page's prose was dropped", between=(0, 1))
 
 
 @dataclass(frozen=True)
 class RoundupConfig:
-    title: str
-    intro: str
-    first: str
-    transition: str
-    outro: str
-    sting: str
-    order: str
+    title: str = setting("{show}: {date}", "the roundup's title")
+    intro: str = setting("This is {show} for {date}. Coming up: {headlines}.", "the show's opening")
+    first: str = setting("First: {headline}.", "before the first story")
+    transition: str = setting("Next: {headline}.", "before every later story")
+    outro: str = setting("That's {show} for {date}. Thanks for listening.", "the show's close")
+    sting: str = setting("", "music before every story after the first; empty: none")
+    order: str = setting("given", "given (command line) or newest (by date)", choices=("given", "newest"))
 
 
 @dataclass(frozen=True)
 class PauseConfig:
-    segment: int
-    highlight: int
-    heading: int
-    paragraph: int
-    item: int
-    fade: int
+    segment: int = setting(700, "after the headline, byline, date, intro and credits", **PAUSE)
+    highlight: int = setting(450, "after each story highlight", **PAUSE)
+    heading: int = setting(550, "after a section subheading", **PAUSE)
+    paragraph: int = setting(500, "after a body paragraph", **PAUSE)
+    item: int = setting(300, "after an item of a bulleted list", **PAUSE)
+    fade: int = setting(8, "fade at each clip's edges so joins never click", **PAUSE)
 
 
 @dataclass(frozen=True)
 class SpeechConfig:
-    engine: str
-    voice: str
-    language: str
-    tld: str
-    slow: bool
-    length_scale: float
-    sentence_silence: float
-    speaker: str
-    timeout: float
-    requests_per_second: float
-    retries: int
-    workers: int
+    engine: str = setting("auto", "auto, piper, gtts or a plugin engine")
+    voice: str = setting("", "the engine's voice; empty: its default (Piper: the bundled voice)")
+    language: str = setting("en", "gTTS: the language spoken")
+    tld: str = setting("com", "gTTS: Google's domain, which picks the accent")
+    slow: bool = setting(False, "gTTS: speak slowly")
+    length_scale: float = setting(1.0, "Piper: speaking rate; above 1 is slower", between=(0.25, 4.0))
+    sentence_silence: float = setting(0.0, "seconds of silence between sentences", between=(0, 5), unit=" s")
+    speaker: str = setting("", "Piper: the speaker of a multi-speaker voice")
+    timeout: float = setting(10.0, "seconds per network request", between=(0, 600), above=True, unit=" s")
+    requests_per_second: float = setting(8.0, "gTTS: requests per second at most", between=(0, 100), above=True)
+    retries: int = setting(4, "gTTS: retries of a failed request", between=(0, 10))
+    workers: int = setting(
+        0, "sentences spoken at once; 0: the engine's choice", between=(0, 64), shown="0 (automatic) to 64"
+    )
 
 
 @dataclass(frozen=True)
 class OutputConfig:
-    preset: str
-    directory: str
-    bitrate: int
-    sample_rate: int
-    stereo: bool
-    loudness_mono: float
-    loudness_stereo: float
-    true_peak: float
+    preset: str = setting("", '"" (lean speech) or a preset such as "apple"')
+    directory: str = setting("audio", "where build writes when no -o is given")
+    bitrate: int = setting(64, "kbit/s for the MP3", choices=MP3_BITRATES, unit=" kbit/s")
+    sample_rate: int = setting(
+        0, "Hz; 0 keeps the engine's", choices=SAMPLE_RATES,
+        shown="0 (the engine's) or one of " + ", ".join(map(str, SAMPLE_RATES[1:])) + " Hz",
+    )  # fmt: skip
+    stereo: bool = setting(False, "two channels instead of one")
+    loudness_mono: float = setting(-19.0, "integrated loudness of a mono episode", between=(-36, -6), unit=" LUFS")
+    loudness_stereo: float = setting(-16.0, "integrated loudness of a stereo episode", between=(-36, -6), unit=" LUFS")
+    true_peak: float = setting(-1.0, "true-peak ceiling", between=(-12, 0), unit=" dBTP")
 
     @property
     def loudness(self) -> float:
@@ -99,60 +124,61 @@ class OutputConfig:
 
 @dataclass(frozen=True)
 class MusicConfig:
-    intro: str
-    outro: str
-    level: float
-    duck: float
-    lead_in: float
-    tail: float
-    fade: float
+    intro: str = setting("", "music under the start (WAV, FLAC, OGG or MP3); empty: none")
+    outro: str = setting("", "music under the end; empty: none")
+    level: float = setting(-4.0, "LU, the music against the speech", between=(-30, 10))
+    duck: float = setting(-18.0, "dB, the music under speech against its own level", between=(-60, 0))
+    lead_in: float = setting(4.0, "s the intro plays alone", between=(0, 60))
+    tail: float = setting(4.0, "s the outro plays on after the speech", between=(0, 60))
+    fade: float = setting(3.0, "s of fade", between=(0, 30))
 
 
 @dataclass(frozen=True)
 class FeedConfig:
-    base_url: str
-    title: str
-    description: str
-    author: str
-    owner_name: str
-    owner_email: str
-    image: str
-    category: str
-    subcategory: str
-    explicit: bool
-    language: str
-    locked: bool
+    base_url: str = setting("", "where the folder of episodes is served from")
+    title: str = setting("", "the feed's title; empty: the show's name")
+    description: str = setting("", "the feed's description")
+    author: str = setting("", "itunes:author; empty: the show's name")
+    owner_name: str = setting("", "itunes:owner's name; empty: the author")
+    owner_email: str = setting("", "itunes:owner's e-mail, and podcast:locked's owner")
+    image: str = setting("", "the show's image; empty: the cover art")
+    category: str = setting("News", "an Apple Podcasts category")
+    subcategory: str = setting("", "one of the category's subcategories, or empty")
+    explicit: bool = setting(False, "itunes:explicit")
+    language: str = setting("en", "the feed's language when its episodes do not say")
+    locked: bool = setting(False, "podcast:locked")
 
 
 @dataclass(frozen=True)
 class FollowConfig:
-    feeds: tuple[str, ...]
-    directory: str
-    roundup: bool
-    limit: int
-    keep: int
-    delay: float
-    feed: bool
+    feeds: tuple[str, ...] = setting((), "news feeds (URLs or files) that `newscast follow` reads")
+    directory: str = setting("", "where episodes and the follow state go; empty: output.directory")
+    roundup: bool = setting(False, "one episode of all new items per run")
+    limit: int = setting(0, "new items built per run at most; 0: all", between=(0, None), shown="0 (no bound) or more")
+    keep: int = setting(0, "episodes kept in the folder; 0: all", between=(0, None), shown="0 (no bound) or more")
+    delay: float = setting(2.0, "seconds between two requests to one host", between=(0, 600), unit=" s")
+    feed: bool = setting(False, "refresh the folder's feed.xml after each run")
 
 
 @dataclass(frozen=True)
 class CacheConfig:
-    directory: str
-    max_size_mb: int
+    directory: str = setting("", "where clips are kept; empty: the user cache dir")
+    max_size_mb: int = setting(1024, "least recently used clips go beyond this; 0: no bound", between=(0, None),
+                               shown="0 (no bound) or more")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Config:
-    show: ShowConfig
-    script: ScriptConfig
-    roundup: RoundupConfig
-    pauses: PauseConfig
-    speech: SpeechConfig
-    output: OutputConfig
-    music: MusicConfig
-    feed: FeedConfig
-    cache: CacheConfig
-    follow: FollowConfig
+    show: ShowConfig = field(default_factory=ShowConfig)
+    script: ScriptConfig = field(default_factory=ScriptConfig)
+    roundup: RoundupConfig = field(default_factory=RoundupConfig)
+    pauses: PauseConfig = field(default_factory=PauseConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    music: MusicConfig = field(default_factory=MusicConfig)
+    feed: FeedConfig = field(default_factory=FeedConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    follow: FollowConfig = field(default_factory=FollowConfig)
     pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
 
@@ -169,6 +195,17 @@ _SECTIONS = {
     "cache": CacheConfig,
     "follow": FollowConfig,
 }
+
+
+def declared_defaults() -> dict[str, dict[str, Any]]:
+    """Every section's keys and defaults as TOML would give them (lists, not tuples); the open tables empty."""
+    data: dict[str, dict[str, Any]] = {
+        name: {item.name: list(item.default) if isinstance(item.default, tuple) else item.default
+               for item in fields(cls)}
+        for name, cls in _SECTIONS.items()
+    }  # fmt: skip
+    data.update({name: {} for name in OPEN_SECTIONS})
+    return data
 
 
 def default_config_text() -> str:
@@ -196,7 +233,7 @@ def user_config_path() -> Path:
 
 def load_config(path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Config:
     """Defaults, then the user's file (``path`` or the user config file), then ``overrides``."""
-    data = tomllib.loads(default_config_text())
+    data = declared_defaults()
     source = "defaults"
     if path is None and user_config_path().is_file():
         path = user_config_path()
@@ -333,27 +370,7 @@ def _validate(config: Config) -> None:
             raise ConfigError(
                 f"unknown segment kind {kind!r} in script.order ({where}); allowed: {', '.join(SEGMENT_KINDS)}"
             )
-    script = config.script
-    for key, value, allowed in (("dateline", script.dateline, DATELINE_MODES), ("tables", script.tables, TABLE_MODES)):
-        if value not in allowed:
-            raise ConfigError(f"script.{key} ({where}) must be one of {', '.join(allowed)}, got {value!r}")
-    if not 0 <= script.warn_dropped <= 1:
-        raise ConfigError(f"script.warn_dropped ({where}) must be 0 to 1, got {script.warn_dropped}")
-    for item in fields(PauseConfig):
-        value = getattr(config.pauses, item.name)
-        if not 0 <= value <= 10_000:
-            raise ConfigError(f"pauses.{item.name} ({where}) must be 0 to 10000 ms, got {value}")
-    if not 0.25 <= config.speech.length_scale <= 4.0:
-        raise ConfigError(f"speech.length_scale ({where}) must be 0.25 to 4.0, got {config.speech.length_scale}")
-    speech, output = config.speech, config.output
-    if not 0 <= speech.sentence_silence <= 5:
-        raise ConfigError(f"speech.sentence_silence ({where}) must be 0 to 5 s, got {speech.sentence_silence}")
-    if not 0 < speech.requests_per_second <= 100:
-        raise ConfigError(f"speech.requests_per_second ({where}) must be above 0 and at most 100")
-    if not 0 <= speech.retries <= 10:
-        raise ConfigError(f"speech.retries ({where}) must be 0 to 10, got {speech.retries}")
-    if not 0 <= speech.workers <= 64:
-        raise ConfigError(f"speech.workers ({where}) must be 0 (automatic) to 64, got {speech.workers}")
+    _check_declared(config, where)
     for section, key in FILE_KEYS:
         value = getattr(getattr(config, section), key)
         if value and not Path(value).expanduser().is_file():
@@ -362,27 +379,6 @@ def _validate(config: Config) -> None:
         if value := getattr(getattr(config, section), key):
             check_cover(value, f"{section}.{key} ({where})")
     _validate_feed(config.feed, where)
-    music = config.music
-    for name, low, high in (("level", -30, 10), ("duck", -60, 0), ("lead_in", 0, 60), ("tail", 0, 60), ("fade", 0, 30)):
-        if not low <= getattr(music, name) <= high:
-            raise ConfigError(f"music.{name} ({where}) must be {low} to {high}, got {getattr(music, name)}")
-    if config.cache.max_size_mb < 0:
-        raise ConfigError(f"cache.max_size_mb ({where}) must be 0 (no bound) or more, got {config.cache.max_size_mb}")
-    if output.sample_rate not in (0, 16000, 22050, 24000, 32000, 44100, 48000):
-        raise ConfigError(
-            f"output.sample_rate ({where}) must be 0 (the engine's) or one of 16000, 22050, 24000, 32000, 44100, "
-            f"48000 Hz, got {output.sample_rate}"
-        )
-    for name in ("loudness_mono", "loudness_stereo"):
-        if not -36 <= getattr(output, name) <= -6:
-            raise ConfigError(f"output.{name} ({where}) must be -36 to -6 LUFS, got {getattr(output, name)}")
-    if not -12 <= output.true_peak <= 0:
-        raise ConfigError(f"output.true_peak ({where}) must be -12 to 0 dBTP, got {output.true_peak}")
-    if not 0 < config.speech.timeout <= 600:
-        raise ConfigError(f"speech.timeout ({where}) must be above 0 and at most 600 s")
-    if config.output.bitrate not in MP3_BITRATES:
-        rates = ", ".join(map(str, MP3_BITRATES))
-        raise ConfigError(f"output.bitrate ({where}) must be one of {rates} kbit/s, got {config.output.bitrate}")
     for template_name in ("intro", "outro"):
         template = getattr(config.script, template_name)
         try:
@@ -395,14 +391,7 @@ def _validate(config: Config) -> None:
     follow = config.follow
     if not all(isinstance(feed, str) and feed.strip() for feed in follow.feeds):
         raise ConfigError(f"follow.feeds ({where}) must be a list of feed URLs or files, got {list(follow.feeds)!r}")
-    for name in ("limit", "keep"):
-        if getattr(follow, name) < 0:
-            raise ConfigError(f"follow.{name} ({where}) must be 0 (no bound) or more, got {getattr(follow, name)}")
-    if not 0 <= follow.delay <= 600:
-        raise ConfigError(f"follow.delay ({where}) must be 0 to 600 s, got {follow.delay}")
     roundup = config.roundup
-    if roundup.order not in ("given", "newest"):
-        raise ConfigError(f"roundup.order ({where}) must be given or newest, got {roundup.order!r}")
     for name in ("title", "intro", "first", "transition", "outro"):
         template = getattr(roundup, name)
         try:
@@ -412,6 +401,31 @@ def _validate(config: Config) -> None:
                 f"roundup.{name} ({where}) has a bad field {error}; "
                 "allowed: {show}, {date}, {headlines}, {count}, {headline}"
             ) from None
+
+
+def _check_declared(config: Config, where: str) -> None:
+    """Every key against what its declaration allows."""
+    for section, cls in _SECTIONS.items():
+        for item in fields(cls):
+            value = getattr(getattr(config, section), item.name)
+            if allowed := _outside(item.metadata["setting"], value):
+                raise ConfigError(f"{section}.{item.name} ({where}) must be {allowed}, got {value!r}")
+
+
+def _outside(rule: Setting, value: Any) -> str:
+    """What ``value`` should have been, or "" when it is allowed."""
+    if rule.choices:
+        return "" if value in rule.choices else rule.shown or f"one of {', '.join(map(str, rule.choices))}{rule.unit}"
+    if rule.between is None:
+        return ""
+    low, high = rule.between
+    if (low < value if rule.above else low <= value) and (high is None or value <= high):
+        return ""
+    if rule.shown:
+        return rule.shown
+    if high is None:
+        return f"{low} or more{rule.unit}"
+    return f"above {low} and at most {high}{rule.unit}" if rule.above else f"{low} to {high}{rule.unit}"
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

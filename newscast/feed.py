@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .config import apple_categories
+from .config import FeedConfig, apple_categories
 from .errors import AudioError, ConfigError, InputError
 from .files import write_atomically
 from .images import check_cover
@@ -33,19 +33,10 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # fi
 
 
 @dataclass(frozen=True)
-class FeedSettings:
-    base_url: str
-    title: str
-    description: str
-    author: str
-    image: str = ""  # a file; empty: a cover.* already in the folder, else the bundled cover
-    category: str = "News"
-    subcategory: str = ""
-    explicit: bool = False
-    language: str = "en"  # when the episodes do not say which language they are in
-    owner_name: str = ""  # empty: the author
-    owner_email: str = ""
-    locked: bool = False
+class FeedSettings(FeedConfig):
+    """The [feed] keys (declared, with their defaults, in config.py) as one feed uses them: ``image`` empty
+    means a cover.* already in the folder, else the bundled cover; ``owner_name`` empty means the author."""
+
     feed_url: str = ""  # empty: the feed's name under base_url
 
 

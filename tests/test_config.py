@@ -105,3 +105,34 @@ def test_any_override_loads_or_raises_config_error(section, key, value):
         assert str(error)
     else:
         assert config.source == "defaults"
+
+
+def test_default_toml_says_what_the_declarations_say():
+    from dataclasses import fields
+
+    from newscast.config import _SECTIONS, declared_defaults
+
+    shipped = tomllib.loads(default_config_text())
+    assert shipped == {**declared_defaults(), "pronunciations": shipped["pronunciations"]}
+    assert shipped["pronunciations"] == {}  # its examples are comments
+    for cls in _SECTIONS.values():
+        for item in fields(cls):
+            assert item.metadata["setting"].help, f"{cls.__name__}.{item.name} has no help"
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"speech": {"timeout": 0}}, r"speech.timeout .* must be above 0 and at most 600 s, got 0"),
+        ({"cache": {"max_size_mb": -1}}, r"cache.max_size_mb .* must be 0 \(no bound\) or more, got -1"),
+        (
+            {"output": {"sample_rate": 11025}},
+            r"output.sample_rate .* must be 0 \(the engine's\) or one of 16000, .* Hz, got 11025",
+        ),
+        ({"music": {"duck": 3.0}}, r"music.duck .* must be -60 to 0, got 3.0"),
+        ({"roundup": {"order": "oldest"}}, r"roundup.order .* must be one of given, newest, got 'oldest'"),
+    ],
+)
+def test_each_declared_range_is_enforced(override, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(overrides=override)
