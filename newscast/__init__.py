@@ -3,7 +3,7 @@
 from importlib.metadata import PackageNotFoundError, version
 
 from .articles import read_article, read_text
-from .config import Config, load_config
+from .config import Config, EngineOptions, load_config, setting
 from .errors import (
     ArticleError,
     AudioError,
@@ -38,6 +38,7 @@ __all__ = [
     "Cue",
     "Engine",
     "EngineError",
+    "EngineOptions",
     "Episode",
     "InputError",
     "NewscastError",
@@ -53,4 +54,5 @@ __all__ = [
     "read_article",
     "read_text",
     "register_engine",
+    "setting",
 ]

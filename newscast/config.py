@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 
@@ -39,6 +39,25 @@ class Setting:
 def setting(default: Any, help: str, **allowed: Any) -> Any:
     """Declare a config key once: its default (and so its type), a line of help, and the values it may take."""
     return field(default=default, metadata={"setting": Setting(help, **allowed)})
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """The base of an engine's own settings, its ``[speech.<engine>]`` table.
+
+    An engine class names its subclass as ``Options``: a frozen dataclass whose fields are declared with
+    ``setting()``, as the core keys are. The table is checked against it when the config is loaded (unknown
+    keys, types, ranges), and the engine reads it with ``settings.options(name, Options)``.
+    """
+
+
+Options = TypeVar("Options", bound=EngineOptions)
+
+# Keys that were flat in [speech] before each engine had its own table: still accepted there, each read as
+# the same key of its engine's table ("speech.tld" is "speech.gtts.tld").
+FLAT_ENGINE_KEYS = {"tld": "gtts", "slow": "gtts", "requests_per_second": "gtts", "retries": "gtts",
+                    "length_scale": "piper", "speaker": "piper"}  # fmt: skip
+RESERVED_SPEECH_TABLES = ()  # [speech] sub-tables that are not an engine's
 
 
 DATELINE_MODES = ("lead-in", "segment", "off")
@@ -89,18 +108,20 @@ class PauseConfig:
 class SpeechConfig:
     engine: str = setting("auto", "auto, piper, gtts or a plugin engine")
     voice: str = setting("", "the engine's voice; empty: its default (Piper: the bundled voice)")
-    language: str = setting("en", "gTTS: the language spoken")
-    tld: str = setting("com", "gTTS: Google's domain, which picks the accent")
-    slow: bool = setting(False, "gTTS: speak slowly")
-    length_scale: float = setting(1.0, "Piper: speaking rate; above 1 is slower", between=(0.25, 4.0))
+    language: str = setting("en", "the language spoken (gTTS)")
     sentence_silence: float = setting(0.0, "seconds of silence between sentences", between=(0, 5), unit=" s")
-    speaker: str = setting("", "Piper: the speaker of a multi-speaker voice")
     timeout: float = setting(10.0, "seconds per network request", between=(0, 600), above=True, unit=" s")
-    requests_per_second: float = setting(8.0, "gTTS: requests per second at most", between=(0, 100), above=True)
-    retries: int = setting(4, "gTTS: retries of a failed request", between=(0, 10))
     workers: int = setting(
         0, "sentences spoken at once; 0: the engine's choice", between=(0, 64), shown="0 (automatic) to 64"
     )
+
+    # [speech.<engine>] tables, each checked against its engine's Options; an engine not named has its defaults
+    engines: dict[str, EngineOptions] = field(default_factory=dict)
+
+    def options(self, name: str, kind: type[Options]) -> Options:
+        """The engine's own settings: its table as loaded, else the defaults its Options declare."""
+        found = self.engines.get(name)
+        return found if isinstance(found, kind) else kind()
 
 
 @dataclass(frozen=True)
@@ -197,13 +218,21 @@ _SECTIONS = {
 }
 
 
+def declared(cls: type) -> list[Any]:
+    """The fields of a section or an engine's Options that are config keys."""
+    return [item for item in fields(cls) if "setting" in item.metadata]
+
+
+def defaults_of(cls: type) -> dict[str, Any]:
+    """A section's (or an engine's Options') keys and defaults as TOML gives them: lists, not tuples."""
+    return {
+        item.name: list(item.default) if isinstance(item.default, tuple) else item.default for item in declared(cls)
+    }
+
+
 def declared_defaults() -> dict[str, dict[str, Any]]:
-    """Every section's keys and defaults as TOML would give them (lists, not tuples); the open tables empty."""
-    data: dict[str, dict[str, Any]] = {
-        name: {item.name: list(item.default) if isinstance(item.default, tuple) else item.default
-               for item in fields(cls)}
-        for name, cls in _SECTIONS.items()
-    }  # fmt: skip
+    """Every section's keys and defaults; the open tables empty. Engines' tables are their own (Options)."""
+    data = {name: defaults_of(cls) for name, cls in _SECTIONS.items()}
     data.update({name: {} for name in OPEN_SECTIONS})
     return data
 
@@ -314,8 +343,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
     """Overlay ``user`` on ``defaults`` in place, refusing keys the defaults do not have."""
     for section, values in user.items():
-        if section not in defaults:
-            allowed = ", ".join(f"[{name}]" for name in defaults)
+        if section not in _SECTIONS and section not in OPEN_SECTIONS:
+            allowed = ", ".join(f"[{name}]" for name in [*_SECTIONS, *OPEN_SECTIONS])
             raise ConfigError(f"unknown section [{section}] in {where}; allowed: {allowed}")
         if not isinstance(values, dict):
             raise ConfigError(f"[{section}] in {where} must be a table of keys")
@@ -326,6 +355,12 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
                 defaults[section][key] = value
             continue
         for key, value in values.items():
+            if section == "speech" and (key in FLAT_ENGINE_KEYS or isinstance(value, dict)):
+                engine, table = (FLAT_ENGINE_KEYS[key], {key: value}) if key in FLAT_ENGINE_KEYS else (key, value)
+                spelled = "speech" if key in FLAT_ENGINE_KEYS else f"speech.{engine}"
+                tables = defaults.setdefault(ENGINE_TABLES, {}).setdefault(engine, {})
+                tables.update({name: (item, f"{spelled}.{name}", where) for name, item in table.items()})
+                continue
             if key not in defaults[section]:
                 allowed = ", ".join(defaults[section])
                 raise ConfigError(f"unknown key {section}.{key} in {where}; allowed: {allowed}")
@@ -341,6 +376,36 @@ def _checked_value(section: str, key: str, value: Any, default: Any, where: str)
     return value
 
 
+ENGINE_TABLES = "speech engines"  # where _merge gathers [speech.<engine>] keys: (value, name as written, where)
+
+
+def _engine_options(tables: dict[str, dict[str, tuple[Any, str, str]]]) -> dict[str, EngineOptions]:
+    """Each [speech.<engine>] table checked against the Options its engine declares."""
+    from .speech import available_engines, options_class  # only when a table is given: it loads the engine
+
+    options = {}
+    for engine, table in tables.items():
+        first_where = next(iter(table.values()))[2]
+        if engine in RESERVED_SPEECH_TABLES or engine not in available_engines():
+            allowed = ", ".join(f"[speech.{name}]" for name in sorted(available_engines()))
+            raise ConfigError(f"unknown table [speech.{engine}] in {first_where}: no such engine; allowed: {allowed}")
+        kind = options_class(engine)
+        if kind is None:
+            raise ConfigError(f"[speech.{engine}] in {first_where}: the {engine} engine takes no settings of its own")
+        defaults = defaults_of(kind)
+        values = {}
+        for key, (value, spelled, where) in table.items():
+            if key not in defaults:
+                raise ConfigError(f"unknown key {spelled} in {where}; allowed: {', '.join(defaults)}")
+            section, _, name = spelled.rpartition(".")
+            values[key] = _checked_value(section, name, value, defaults[key], where)
+            rule = next(item.metadata["setting"] for item in declared(kind) if item.name == key)
+            if allowed := _outside(rule, values[key]):
+                raise ConfigError(f"{spelled} ({where}) must be {allowed}, got {values[key]!r}")
+        options[engine] = kind(**{key: tuple(v) if isinstance(v, list) else v for key, v in values.items()})
+    return options
+
+
 def _type_name(kind: type) -> str:
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}[kind]
 
@@ -348,11 +413,10 @@ def _type_name(kind: type) -> str:
 def _build(data: dict[str, Any], source: str) -> Config:
     sections = {}
     for name, cls in _SECTIONS.items():
-        values = dict(data[name])
-        for item in fields(cls):
-            if isinstance(values[item.name], list):
-                values[item.name] = tuple(values[item.name])
+        values = {key: tuple(value) if isinstance(value, list) else value for key, value in data[name].items()}
         sections[name] = cls(**values)
+    if ENGINE_TABLES in data:
+        sections["speech"] = replace(sections["speech"], engines=_engine_options(data[ENGINE_TABLES]))
     config = Config(**sections, pronunciations=dict(data.get("pronunciations", {})), source=source)
     _validate(config)
     return config
@@ -408,7 +472,7 @@ def _check_declared(config: Config, where: str) -> None:
     for section, cls in _SECTIONS.items():
         for item in fields(cls):
             value = getattr(getattr(config, section), item.name)
-            if allowed := _outside(item.metadata["setting"], value):
+            if "setting" in item.metadata and (allowed := _outside(item.metadata["setting"], value)):
                 raise ConfigError(f"{section}.{item.name} ({where}) must be {allowed}, got {value!r}")
 
 

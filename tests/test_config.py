@@ -108,15 +108,16 @@ def test_any_override_loads_or_raises_config_error(section, key, value):
 
 
 def test_default_toml_says_what_the_declarations_say():
-    from dataclasses import fields
-
-    from newscast.config import _SECTIONS, declared_defaults
+    from newscast.config import _SECTIONS, declared, declared_defaults, defaults_of
+    from newscast.speech import options_class
 
     shipped = tomllib.loads(default_config_text())
-    assert shipped == {**declared_defaults(), "pronunciations": shipped["pronunciations"]}
-    assert shipped["pronunciations"] == {}  # its examples are comments
-    for cls in _SECTIONS.values():
-        for item in fields(cls):
+    engines = {name: shipped["speech"].pop(name) for name in ("piper", "gtts")}
+    assert shipped == declared_defaults()  # [pronunciations]' examples are comments
+    for name, table in engines.items():
+        assert table == defaults_of(options_class(name)), name
+    for cls in [*_SECTIONS.values(), options_class("piper"), options_class("gtts")]:
+        for item in declared(cls):
             assert item.metadata["setting"].help, f"{cls.__name__}.{item.name} has no help"
 
 
@@ -136,3 +137,56 @@ def test_default_toml_says_what_the_declarations_say():
 def test_each_declared_range_is_enforced(override, message):
     with pytest.raises(ConfigError, match=message):
         load_config(overrides=override)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[speech.gtts]\ntdl = "co.uk"\n', r"unknown key speech.gtts.tdl in .*newscast.toml; allowed: tld, slow"),
+        ("[speech.piper]\nlength_scale = 9\n", r"speech.piper.length_scale \(.*\) must be 0.25 to 4.0, got 9.0"),
+        ("[speech.gtts]\nretries = 1.5\n", r"speech.gtts.retries in .* must be a whole number"),
+        ("[speech.nope]\nx = 1\n", r"unknown table \[speech.nope\] in .*no such engine; allowed: .*\[speech.gtts\]"),
+        ("[speech]\nretries = 11\n", r"speech.retries \(.*\) must be 0 to 10, got 11"),
+    ],
+)
+def test_engine_tables_are_checked_against_the_engine_s_options(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text))
+
+
+def test_engine_tables_and_the_old_flat_keys_give_the_engine_its_settings(tmp_path):
+    from newscast.speech.gtts import GttsOptions
+    from newscast.speech.piper import PiperOptions
+
+    table = load_config(write(tmp_path, '[speech.gtts]\ntld = "co.uk"\n[speech.piper]\nlength_scale = 1.2\n')).speech
+    flat = load_config(overrides={"speech": {"tld": "co.uk", "length_scale": 1.2}}).speech  # as before the tables
+    for speech in (table, flat):
+        assert speech.options("gtts", GttsOptions) == GttsOptions(tld="co.uk")
+        assert speech.options("piper", PiperOptions) == PiperOptions(length_scale=1.2)
+    assert load_config().speech.options("gtts", GttsOptions) == GttsOptions()
+
+
+def test_a_plugin_engine_brings_its_own_table(tmp_path, monkeypatch):
+    from dataclasses import dataclass
+
+    from newscast import speech as engines
+    from newscast.config import EngineOptions, setting
+    from newscast.speech import create_engine
+
+    @dataclass(frozen=True)
+    class EchoOptions(EngineOptions):
+        pitch: int = setting(100, "how high it speaks", between=(50, 200))
+
+    class EchoEngine:
+        name = "echo"
+        Options = EchoOptions
+
+        def __init__(self, settings):
+            self.pitch = settings.options("echo", EchoOptions).pitch
+
+    monkeypatch.setitem(engines._registered, "echo", EchoEngine)  # as register_engine does, undone after
+    speech = load_config(write(tmp_path, '[speech]\nengine = "echo"\n[speech.echo]\npitch = 150\n')).speech
+    assert create_engine("echo", speech).pitch == 150
+    assert create_engine("echo", load_config().speech).pitch == 100
+    with pytest.raises(ConfigError, match=r"speech.echo.pitch .* must be 50 to 200, got 20"):
+        load_config(write(tmp_path, "[speech.echo]\npitch = 20\n"))

@@ -15,12 +15,13 @@ import re
 import socket
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import requests
 import soundfile
 
-from ..config import SpeechConfig
+from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
 from ..limits import call_with_deadline
 from ..models import Audio
@@ -61,11 +62,32 @@ class Throttle:
             time.sleep(start - now)
 
 
+@dataclass(frozen=True)
+class GttsOptions(EngineOptions):
+    """[speech.gtts]"""
+
+    tld: str = setting("com", "Google's top-level domain, which picks the accent (com, co.uk, com.au, ...)")
+    slow: bool = setting(False, "speak slowly")
+    requests_per_second: float = setting(8.0, "requests per second at most", between=(0, 100), above=True)
+    retries: int = setting(4, "retries of a request on 429, 5xx, timeouts and resets", between=(0, 10))
+
+
 class GttsEngine:
     """Google Translate's text-to-speech through gTTS."""
 
     name = "gtts"
     workers = 4  # requests in flight; the throttle still caps the rate
+    Options = GttsOptions
+    auto_rank = 10  # online, so it is tried first; the offline voice is the fallback
+
+    @staticmethod
+    def auto_ready(settings: SpeechConfig) -> tuple[bool, str]:
+        from . import PROBE_SECONDS, google_reachable
+
+        tld = settings.options("gtts", GttsOptions).tld
+        if google_reachable(tld, min(settings.timeout, PROBE_SECONDS)):
+            return True, "Google's speech endpoint answered"
+        return False, "Google's speech endpoint did not answer"
 
     def __init__(self, settings: SpeechConfig) -> None:
         from gtts.lang import tts_langs
@@ -74,12 +96,13 @@ class GttsEngine:
             raise EngineError(
                 f"gTTS does not speak language {settings.language!r}; `newscast voices --engine gtts` lists them"
             )
+        options = settings.options(self.name, GttsOptions)
         self.language = settings.language
-        self.tld = settings.tld
-        self.slow = settings.slow
+        self.tld = options.tld
+        self.slow = options.slow
         self.timeout = settings.timeout
-        self.retries = settings.retries
-        self.throttle = Throttle(settings.requests_per_second)
+        self.retries = options.retries
+        self.throttle = Throttle(options.requests_per_second)
         self._gone: str | None = None  # set once the endpoint stopped answering: later chunks fail at once
         self._answered = False
 
@@ -152,7 +175,7 @@ class GttsEngine:
         from gtts.lang import tts_langs
 
         voices = [VoiceInfo(code, name, "online") for code, name in sorted(tts_langs().items())]
-        note = f"set speech.language to a code above; speech.tld picks the accent ({', '.join(TLDS)})"
+        note = f"set speech.language to a code above; speech.gtts.tld picks the accent ({', '.join(TLDS)})"
         return voices, [note]
 
 
