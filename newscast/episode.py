@@ -107,7 +107,10 @@ class _Level:
     def apply(self, samples: np.ndarray, pause_frames: int = 0) -> np.ndarray:
         """Level a clip; the pause after it counts in the measurement, as it will in the episode's."""
         offset = STEREO_OFFSET_DB if self.stereo else 0.0
-        loudness = integrated_loudness(np.concatenate((samples, np.zeros(pause_frames, np.float32))), self.rate)
+        meter = LoudnessMeter(self.rate)
+        meter.add(samples)
+        meter.add(np.zeros(pause_frames, np.float32))  # silence: counted in the blocks, not filtered
+        loudness = meter.loudness()
         if math.isinf(loudness):  # silence, or shorter than one 400 ms block: the last clip's gain
             return self._limited(samples, self.fallback_db)
         gain = self.target - offset - loudness
@@ -128,8 +131,12 @@ class _Level:
         return float(np.square(samples, dtype=np.float64).sum()) * 10 ** (gain_db / 10) + 1e-20
 
 
+def _to_int16(samples: np.ndarray) -> np.ndarray:
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+
+
 def _to_pcm(samples: np.ndarray) -> bytes:
-    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    return _to_int16(samples).tobytes()
 
 
 def _segment(samples: np.ndarray, rate: int) -> AudioSegment:
@@ -150,11 +157,13 @@ def prepare_clip(clip: Clip, level: _Level, fade_ms: int, pause_frames: int) -> 
     samples = clip.audio.samples
     if clip.audio.sample_rate != level.rate:
         samples = resample(samples, clip.audio.sample_rate, level.rate)
-    segment = _segment(level.apply(samples, pause_frames), level.rate)
-    fade = min(fade_ms, len(segment) // 2)
+    levelled = level.apply(samples, pause_frames)  # a new array: faded in place
+    fade = min(round(fade_ms * level.rate / 1000), len(levelled) // 2)
     if fade > 0:
-        segment = segment.fade_in(fade).fade_out(fade)
-    return _samples(segment)
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        levelled[:fade] *= ramp
+        levelled[len(levelled) - fade :] *= ramp[::-1]
+    return levelled
 
 
 class _Stream:
@@ -168,7 +177,7 @@ class _Stream:
         self.ceiling_db = ceiling_db
         self.encoder = open_mp3(path, rate, channels, bitrate)
         self.meter = LoudnessMeter(rate)
-        self.pieces: list[bytes] = []
+        self.pieces: list[np.ndarray] = []
         self.frames = 0
         self._overlay = np.zeros(0, dtype=np.float32)
 
@@ -191,10 +200,10 @@ class _Stream:
             samples[:mixed] += self._overlay[:mixed]
             self._overlay = self._overlay[mixed:]
         samples = limit(samples, self.rate, self.ceiling_db - PEAK_MARGIN_DB)  # music, and music under speech
-        pcm = _to_pcm(samples)
-        self.pieces.append(pcm)
+        samples = np.clip(samples, -1.0, 1.0)
+        self.pieces.append(_to_int16(samples))  # kept as 16-bit PCM: half the memory of floats
         self.meter.add(samples)
-        self._encode(self.encoder, pcm)
+        self._encode(self.encoder, samples)
         self.frames += len(samples)
 
     def drain(self) -> None:
@@ -209,16 +218,15 @@ class _Stream:
         meter = LoudnessMeter(self.rate)
         with open_mp3(self.path, self.rate, self.channels, self.bitrate) as encoder:
             for pcm in self.pieces:
-                samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
-                samples = limit(samples * np.float32(10 ** (gain_db / 20)), self.rate, ceiling_db - PEAK_MARGIN_DB)
+                samples = pcm * np.float32(10 ** (gain_db / 20) / 32767)
+                samples = np.clip(limit(samples, self.rate, ceiling_db - PEAK_MARGIN_DB), -1.0, 1.0)
                 meter.add(samples)
-                self._encode(encoder, _to_pcm(samples))
+                self._encode(encoder, samples)
         return meter
 
-    def _encode(self, encoder: soundfile.SoundFile, pcm: bytes) -> None:
-        # Float frames: libsndfile's MP3 encoder garbles interleaved 16-bit stereo (1.2.2), and floats are
-        # what LAME works in anyway.
-        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
+    def _encode(self, encoder: soundfile.SoundFile, samples: np.ndarray) -> None:
+        # Float frames, straight from the mix: libsndfile's MP3 encoder garbles interleaved 16-bit stereo
+        # (1.2.2), and floats are what LAME works in anyway.
         try:
             encoder.write(samples if self.channels == 1 else np.repeat(samples[:, None], self.channels, axis=1))
         except (soundfile.LibsndfileError, RuntimeError) as error:
