@@ -9,23 +9,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, NewscastError
-from .feed import FeedSettings, read_items, write_feed
-from .metadata import read_info
-from .pipeline import Progress as BuildProgress
-from .pipeline import build_episode, cache_for, read_source_list, script_for
-from .speech import available_engines, list_voices
-from .speech.cache import NoCache
-from .speech.piper import voice_model_path
+
+# The stages are imported inside the commands that use them: `--help`, `script` and `config` start in a few
+# tenths of a second because they never load numpy, soundfile, mutagen, lxml or onnxruntime.
+if TYPE_CHECKING:
+    from .feed import FeedSettings
+    from .pipeline import Progress as BuildProgress
 
 EXIT_INTERRUPTED = 130
 
@@ -91,6 +88,8 @@ def script(
     config_path: ConfigOption = None,
 ) -> None:
     """Print what would be spoken, without synthesising anything."""
+    from .pipeline import script_for
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         scripts = script_for(articles, config)
@@ -103,6 +102,8 @@ def script(
 
 def _sources(articles: list[str] | None, from_list: Path | None) -> list[str]:
     """The articles named on the command line, then those in the --from-list file."""
+    from .pipeline import read_source_list
+
     sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
     if not sources:
         raise ArticleError("no article given: name one or more, or use --from-list FILE")
@@ -138,8 +139,16 @@ def build(
     feed: Annotated[
         bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build even if the episode is up to date (same script and settings).")
+    ] = False,
 ) -> None:
     """Build one MP3 episode from an article, or a roundup episode from several."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .pipeline import build_episode, cache_for
+    from .speech.cache import NoCache
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
         sources = _sources(articles, from_list)
@@ -164,22 +173,34 @@ def build(
                 elif event.stage == "write":
                     progress.update(task, description="writing MP3")
 
-            episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
+            episode = build_episode(sources, config, output=output, cache=cache, on_progress=report, force=force)
         if feed:
+            from .feed import write_feed
+
             feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
-    stderr.print(
-        f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
-        f"{len(episode.chapters)} chapters, {episode.engine})",
-        highlight=False,
-        soft_wrap=True,
-    )
+    if episode.up_to_date:
+        stderr.print(
+            f"[bold]{episode.path}[/] is up to date ({minutes}:{seconds:02d}): built from the same script and "
+            "settings; --force builds it again",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        stderr.print(
+            f"wrote [bold]{episode.path}[/] ({minutes}:{seconds:02d}, {episode.segments} segments, "
+            f"{len(episode.chapters)} chapters, {episode.engine})",
+            highlight=False,
+            soft_wrap=True,
+        )
     if feed:
         stderr.print(f"updated [bold]{feed_path}[/]", highlight=False, soft_wrap=True)
 
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
     """The [feed] config, with command-line values on top."""
+    from .feed import FeedSettings
+
     values = {
         "base_url": config.feed.base_url,
         "title": config.feed.title or config.show.name,
@@ -206,6 +227,8 @@ def feed_command(
     config_path: ConfigOption = None,
 ) -> None:
     """Write an RSS podcast feed over the episodes in a folder, newest first."""
+    from .feed import read_items, write_feed
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         settings = feed_settings(config, base_url=base_url, title=title, description=description, image=image)
@@ -236,7 +259,11 @@ def batch(
     ] = None,
 ) -> None:
     """Build one episode per article, in parallel on Dask (pip install 'newscast[dask]')."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
     from .batch import FAILED, run_batch
+    from .feed import write_feed
 
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
@@ -275,6 +302,8 @@ def info(
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
 ) -> None:
     """Print an episode's duration, loudness, tags and chapters."""
+    from .metadata import read_info
+
     with _reported_errors(ctx.obj["debug"]):
         if not episode.is_file():
             raise ArticleError(f"no such file: {episode}")
@@ -318,6 +347,9 @@ def voices(
     config_path: ConfigOption = None,
 ) -> None:
     """List the voices each engine can speak with: bundled, downloaded, downloadable."""
+    from .speech import available_engines, list_voices
+    from .speech.piper import voice_model_path
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         if download:

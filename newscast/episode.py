@@ -12,12 +12,9 @@ from __future__ import annotations
 import io
 import itertools
 import math
-import re
-import unicodedata
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from .files import atomic_output
 from .loudness import LoudnessMeter, integrated_loudness, limit
 from .metadata import chapters_for, write_sidecars, write_tags
 from .models import Clip, Cue, Episode, Script
+from .naming import default_output_path, slugify  # noqa: F401  (moved; still importable from here)
 
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on import; it only ever handles raw PCM here, so the warning is noise.
@@ -39,18 +37,6 @@ with warnings.catch_warnings():
 
 SAMPLE_WIDTH = 2  # 16-bit PCM
 STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measures 3 dB louder
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-") or "episode"
-
-
-def default_output_path(script: Script, config: Config) -> Path:
-    """``audio/<date>-<slug>.mp3``: the article's date, else today's."""
-    day = script.date or date.today().isoformat()
-    return Path(config.output.directory) / f"{day}-{slugify(script.title)}.mp3"
 
 
 def _compression_level(bitrate: int, frame_rate: int) -> float:
@@ -306,8 +292,11 @@ def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBe
     )
 
 
-def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str) -> Episode:
-    """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all."""
+def write_episode(
+    script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str, fingerprint: str = ""
+) -> Episode:
+    """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all.
+    ``fingerprint`` (what it is made from) goes into its tags, for the next build's up-to-date check."""
     settings = config.output
     channels = 2 if settings.stereo else 1
     clips = iter(clips)
@@ -360,6 +349,7 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
             loudness=loudness,
             cues=tuple(cues),
             chapters=chapters_for(script, starts, stream.seconds),
+            fingerprint=fingerprint,
         )
         write_tags(temporary, script, episode, config)
         write_sidecars(output, episode)

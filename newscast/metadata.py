@@ -27,6 +27,7 @@ from mutagen.id3 import (
     TGID,
     TIT2,
     TPE1,
+    TXXX,
     WXXX,
     CTOCFlags,
     ID3NoHeaderError,
@@ -42,6 +43,9 @@ from .models import Chapter, Cue, Episode, Script
 _CHAPTER_OF_KIND = {"intro": None, "headline": None, "byline": None, "date": None, "show_intro": None,
                     "highlights": "Highlights", "credits": "Credits", "outro": "Outro",
                     "show_outro": "Outro"}  # fmt: skip
+
+
+FINGERPRINT_TAG = "newscast build"  # TXXX: what the episode was made from, for the up-to-date check
 
 
 def chapters_for(script: Script, part_starts: list[float], duration: float) -> tuple[Chapter, ...]:
@@ -117,6 +121,8 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
     if script.description:
         tags.add(TDES(encoding=3, text=script.description))
     tags.add(TGID(encoding=3, text=episode_guid(script)))
+    if episode.fingerprint:
+        tags.add(TXXX(encoding=3, desc=FINGERPRINT_TAG, text=episode.fingerprint))
     image, mime = cover_art(config)
     tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=image))
     ids = [f"chp{number}" for number in range(len(episode.chapters))]

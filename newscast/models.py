@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # only for annotations: reading and scripting never load numpy
+    import numpy as np
 
 # Block kinds inside an article body.
 PARAGRAPH = "paragraph"
@@ -140,3 +142,5 @@ class Episode:
     loudness: float = float("nan")  # integrated, LUFS
     cues: tuple[Cue, ...] = ()
     chapters: tuple[Chapter, ...] = ()
+    fingerprint: str = ""  # what it was made from (pipeline.build_fingerprint), kept in its tags
+    up_to_date: bool = False  # found already built from the same fingerprint, so not built again

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
-import requests
-
 from ..config import SpeechConfig
 from ..errors import ConfigError, EngineError
 from ..models import Audio
@@ -86,6 +84,8 @@ def _load_factory(name: str) -> EngineFactory:
 
 def google_reachable(tld: str = "com", timeout: float = 2.0) -> bool:
     """Does Google Translate's host answer? Bounded even when DNS itself hangs."""
+    import requests
+
     answered = threading.Event()
 
     def probe() -> None:

@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
-import soundfile
 
 from ..models import Audio
 
@@ -39,6 +38,8 @@ class ClipCache:
         return self.directory / digest[:2] / f"{digest}.wav"
 
     def get(self, identity: str, text: str) -> Audio | None:
+        import soundfile  # here: a build that finds its episode up to date never loads the audio stack
+
         path = self.path_for(identity, text)
         try:
             samples, rate = soundfile.read(path, dtype="float32")
@@ -49,6 +50,8 @@ class ClipCache:
         return Audio(samples, rate)
 
     def put(self, identity: str, text: str, audio: Audio) -> None:
+        import soundfile
+
         path = self.path_for(identity, text)
         temporary: Path | None = None
         try:
