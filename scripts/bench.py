@@ -30,6 +30,7 @@ import argparse
 import base64
 import io
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -59,10 +60,18 @@ def row(section: str, label: str, seconds: float, note: str = "") -> None:
     print(f"{section:8s}{label:48s}{seconds:8.2f} s   {note}".rstrip(), flush=True)
 
 
+CPU_SECONDS: list[float] = []  # CPU seconds (user + system) of each command timed, in order
+
+
 def timed(command: list[str], **kwargs) -> float:
+    """Wall seconds of a command; its CPU seconds go to CPU_SECONDS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, **kwargs)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return seconds
 
 
 def median_of(runs: int, measure) -> float:
@@ -112,15 +121,23 @@ def bench_piper(runs: int) -> None:
         text = script_text(EXAMPLE, work, "script.txt")
         words = len(text.read_text().split())
         print(f"piper  script: {words} words; baseline and builds alternate, so load changes hit both alike")
-        baselines, colds = [], []
+        baselines, colds, baseline_cpu, cold_cpu = [], [], [], []
         for _ in range(runs):
             baselines.append(timed(piper_command(text, work / "piper.wav")))
+            baseline_cpu.append(CPU_SECONDS[-1])
             cache = tempfile.mkdtemp(dir=work)
+            (work / "cold.mp3").unlink(missing_ok=True)  # else the second build is only "up to date"
             colds.append(timed([*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache,
                                 "-o", str(work / "cold.mp3")]))  # fmt: skip
+            cold_cpu.append(CPU_SECONDS[-1])
         baseline, cold = statistics.median(baselines), statistics.median(colds)
-        row("piper", "python -m piper (baseline)", baseline)
+        cpu_baseline, cpu_cold = statistics.median(baseline_cpu), statistics.median(cold_cpu)
+        row("piper", "python -m piper (baseline)", baseline, f"CPU {cpu_baseline:.2f} s")
         row("piper", "newscast build, cold", cold, verdict(cold / baseline, 0.90) + ", stretch 0.85")
+        print(
+            f"piper   (CPU {cpu_cold:.2f} s, {cpu_cold / cpu_baseline:.2f} of the baseline's; runs: "
+            f"baseline {' '.join(f'{x:.2f}' for x in baselines)}, cold {' '.join(f'{x:.2f}' for x in colds)})"
+        )
 
         cache = tempfile.mkdtemp(dir=work)
         build = [*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache, "-o", str(work / "w.mp3")]
