@@ -4,7 +4,7 @@ Each clip is brought to the loudness target (ITU-R BS.1770) together with the pa
 episode is level from start to end and lands on the target as a whole; it is faded at its edges, mixed with
 the intro and outro music beds, and encoded at once. The assembled episode is measured as it is written; in
 the rare case it missed the target by more than a few tenths of a LU it is encoded again with the one
-correcting gain, from PCM kept as a list of pieces (nothing is ever concatenated twice).
+correcting gain, from the 16-bit PCM kept in a scratch file (nothing is ever concatenated, nor held in memory).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import tempfile
+import typing
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -117,12 +119,8 @@ class _Level:
         return float(np.square(samples, dtype=np.float64).sum()) * 10 ** (gain_db / 10) + 1e-20
 
 
-def _to_int16(samples: np.ndarray) -> np.ndarray:
-    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-
-
 def _to_pcm(samples: np.ndarray) -> bytes:
-    return _to_int16(samples).tobytes()
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
 def _segment(samples: np.ndarray, rate: int) -> AudioSegment:
@@ -155,15 +153,20 @@ def prepare_clip(clip: Clip, level: _Level, fade_ms: int, pause_frames: int) -> 
 class _Stream:
     """Mono float blocks in -> the MP3 encoder, a loudness meter, and the PCM kept for a second pass.
 
-    Music laid over the stream (``overlay``) is mixed into whatever is written next.
+    Music laid over the stream (``overlay``) is mixed into whatever is written next. The PCM for the second
+    pass goes to an anonymous scratch file, not to memory: an hour of speech is 160 MB of 16-bit samples,
+    which the page cache holds only while there is room, and which is read back only in the rare second pass.
     """
 
-    def __init__(self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float) -> None:
+    def __init__(
+        self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float, pcm: typing.BinaryIO
+    ) -> None:
         self.path, self.rate, self.channels, self.bitrate = path, rate, channels, bitrate
         self.ceiling_db = ceiling_db
         self.encoder = open_mp3(path, rate, channels, bitrate)
         self.meter = LoudnessMeter(rate)
-        self.pieces: list[np.ndarray] = []
+        self.pcm = pcm
+        self.pieces: list[int] = []  # frames of each block kept in ``pcm``
         self.frames = 0
         self._overlay = np.zeros(0, dtype=np.float32)
 
@@ -187,7 +190,11 @@ class _Stream:
             self._overlay = self._overlay[mixed:]
         samples = limit(samples, self.rate, self.ceiling_db - PEAK_MARGIN_DB)  # music, and music under speech
         samples = np.clip(samples, -1.0, 1.0)
-        self.pieces.append(_to_int16(samples))  # kept as 16-bit PCM: half the memory of floats
+        try:
+            self.pcm.write(_to_pcm(samples))
+        except OSError as error:
+            raise AudioError(f"cannot keep the episode's samples in a scratch file: {error}") from error
+        self.pieces.append(len(samples))
         self.meter.add(samples)
         self._encode(self.encoder, samples)
         self.frames += len(samples)
@@ -202,8 +209,10 @@ class _Stream:
     def reencode(self, gain_db: float, ceiling_db: float) -> LoudnessMeter:
         """Encode the kept PCM again with one gain, under the limiter; return the new measurement."""
         meter = LoudnessMeter(self.rate)
+        self.pcm.seek(0)
         with open_mp3(self.path, self.rate, self.channels, self.bitrate) as encoder:
-            for pcm in self.pieces:
+            for frames in self.pieces:
+                pcm = np.frombuffer(self.pcm.read(frames * SAMPLE_WIDTH), dtype="<i2")
                 samples = pcm * np.float32(10 ** (gain_db / 20) / 32767)
                 samples = np.clip(limit(samples, self.rate, ceiling_db - PEAK_MARGIN_DB), -1.0, 1.0)
                 meter.add(samples)
@@ -292,6 +301,14 @@ def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBe
     )
 
 
+def _scratch_file() -> typing.BinaryIO:
+    """An anonymous temporary file (gone when closed, or when the process dies)."""
+    try:
+        return tempfile.TemporaryFile(prefix="newscast-pcm-")
+    except OSError as error:
+        raise AudioError(f"cannot create a scratch file in {tempfile.gettempdir()}: {error}") from error
+
+
 def write_episode(
     script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str, fingerprint: str = ""
 ) -> Episode:
@@ -314,8 +331,8 @@ def write_episode(
     timeline: list[tuple[float, float]] = []
     starts: list[float] = []
     cues: list[Cue] = []
-    with atomic_output(output) as temporary:
-        stream = _Stream(temporary, rate, channels, settings.bitrate, level.ceiling)
+    with atomic_output(output) as temporary, _scratch_file() as pcm:
+        stream = _Stream(temporary, rate, channels, settings.bitrate, level.ceiling, pcm)
         try:
             for index, clip in enumerate(itertools.chain([first], clips)):
                 pause = round(clip.segment.pause_ms * rate / 1000)
