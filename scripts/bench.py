@@ -149,12 +149,17 @@ def bench_piper(runs: int) -> None:
             (work / "w.mp3").unlink()  # (an existing output would be fine too: the settings differ)
             return timed([*build, "-c", str(changed)])
 
+        def cpu_note() -> str:  # the same figure in CPU seconds, which load on a shared machine moves less
+            cpu = statistics.median(CPU_SECONDS[-runs:])
+            return f"; CPU {cpu:.2f} s, {cpu / cpu_cold:.2f} of cold's"
+
         warm_seconds = median_of(runs, warm)
-        row("piper", "rebuild after a pause change, clips cached", warm_seconds, verdict(warm_seconds / cold, 0.10))
+        row("piper", "rebuild after a pause change, clips cached", warm_seconds,
+            verdict(warm_seconds / cold, 0.10) + cpu_note())  # fmt: skip
         unchanged = median_of(runs, lambda: timed([*build, "-c", str(changed)]))
-        row("piper", "unchanged rebuild (says up to date)", unchanged, verdict(unchanged / cold, 0.10))
+        row("piper", "unchanged rebuild (says up to date)", unchanged, verdict(unchanged / cold, 0.10) + cpu_note())
         forced = median_of(runs, lambda: timed([*build, "-c", str(changed), "--force"]))
-        row("piper", "unchanged rebuild with --force", forced, f"ratio {forced / cold:.2f} vs cold")
+        row("piper", "unchanged rebuild with --force", forced, f"ratio {forced / cold:.2f} vs cold" + cpu_note())
         resumed = resumed_after_kill(work)
         row("piper", "rerun after SIGKILL half way", resumed, f"ratio {resumed / cold:.2f} vs cold")
 
