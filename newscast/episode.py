@@ -9,6 +9,7 @@ correcting gain, from the 16-bit PCM kept in a scratch file (nothing is ever con
 
 from __future__ import annotations
 
+import collections
 import io
 import itertools
 import math
@@ -16,6 +17,7 @@ import tempfile
 import typing
 import warnings
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -156,7 +158,11 @@ class _Stream:
     Music laid over the stream (``overlay``) is mixed into whatever is written next. The PCM for the second
     pass goes to an anonymous scratch file, not to memory: an hour of speech is 160 MB of 16-bit samples,
     which the page cache holds only while there is room, and which is read back only in the rare second pass.
+    The encoder runs in a thread of its own (LAME lets go of the GIL), so the next clip is levelled and
+    metered while the last one is encoded; ``close`` waits for it and raises what went wrong there.
     """
+
+    IN_FLIGHT = 2  # blocks handed to the encoder and not yet encoded: bounds the memory it holds
 
     def __init__(
         self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float, pcm: typing.BinaryIO
@@ -168,6 +174,8 @@ class _Stream:
         self.pcm = pcm
         self.pieces: list[int] = []  # frames of each block kept in ``pcm``
         self.frames = 0
+        self._encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # one: blocks in order
+        self._in_flight: collections.deque[Future] = collections.deque()
         self._overlay = np.zeros(0, dtype=np.float32)
 
     @property
@@ -195,16 +203,27 @@ class _Stream:
         except OSError as error:
             raise AudioError(f"cannot keep the episode's samples in a scratch file: {error}") from error
         self.pieces.append(len(samples))
+        self._in_flight.append(self._encoding.submit(self._encode, self.encoder, samples))
         self.meter.add(samples)
-        self._encode(self.encoder, samples)
         self.frames += len(samples)
+        self._settle(self.IN_FLIGHT)
+
+    def _settle(self, keep: int) -> None:
+        """Collect the blocks encoded (and wait while more than ``keep`` are not): a failure surfaces here."""
+        while self._in_flight and (len(self._in_flight) > keep or self._in_flight[0].done()):
+            self._in_flight.popleft().result()
 
     def drain(self) -> None:
         """Let the music still laid over the stream play out."""
         self.write(np.zeros(len(self._overlay), dtype=np.float32))
 
     def close(self) -> None:
-        self.encoder.close()
+        """Wait for the encoder, then close the MP3; raise the first error it met."""
+        try:
+            self._settle(0)
+        finally:
+            self._encoding.shutdown(wait=True, cancel_futures=True)
+            self.encoder.close()
 
     def reencode(self, gain_db: float, ceiling_db: float) -> LoudnessMeter:
         """Encode the kept PCM again with one gain, under the limiter; return the new measurement."""
