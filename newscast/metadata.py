@@ -48,6 +48,9 @@ _CHAPTER_OF_KIND = {"intro": None, "headline": None, "byline": None, "date": Non
                     "show_outro": "Outro"}  # fmt: skip
 
 
+FINGERPRINT_TAG = "newscast build"  # TXXX: what the episode was made from, for the up-to-date check
+
+
 def chapters_for(script: Script, part_starts: list[float], duration: float) -> tuple[Chapter, ...]:
     """One chapter per part a listener would skip to. A story: the opening (titled with the headline), the
     highlights, the story, each of its sections (a subheading starts one), the credits. A roundup: the show's
@@ -156,6 +159,8 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
     tags.add(TGID(encoding=3, text=episode_guid(script)))
     if episode.audio_id:
         tags.add(TXXX(encoding=3, desc=AUDIO_ID, text=episode.audio_id))
+    if episode.fingerprint:
+        tags.add(TXXX(encoding=3, desc=FINGERPRINT_TAG, text=episode.fingerprint))
     image, mime = cover_art(config)
     tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=image))
     ids = [f"chp{number}" for number in range(len(episode.chapters))]

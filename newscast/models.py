@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # only for annotations: reading and scripting never load numpy
+    import numpy as np
 
 # Block kinds inside an article body.
 PARAGRAPH = "paragraph"
@@ -154,3 +156,5 @@ class Episode:
     cues: tuple[Cue, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     audio_id: str = ""  # a checksum of the encoded audio; the sidecars carry it too, tying them to this MP3
+    fingerprint: str = ""  # what it was made from (pipeline.build_fingerprint), kept in its tags
+    up_to_date: bool = False  # found already built from the same fingerprint, so not built again
