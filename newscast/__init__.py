@@ -1,9 +1,11 @@
 """newscast: news articles -> podcast episodes."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .articles import read_article, read_text
-from .config import Config, EngineOptions, load_config, setting
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
 from .errors import (
     ArticleError,
     AudioError,
@@ -14,10 +16,14 @@ from .errors import (
     NewscastError,
     OutputError,
 )
-from .models import Article, Audio, Block, Chapter, Clip, Cue, Episode, Script, Segment
-from .pipeline import Progress, build_episode
-from .script import build_roundup, build_script
-from .speech import Engine, VoiceInfo, register_engine
+
+if TYPE_CHECKING:
+    from .articles import read_article, read_text
+    from .config import Config, EngineOptions, load_config, setting
+    from .models import Article, Audio, Block, Chapter, Clip, Cue, Episode, Script, Segment
+    from .pipeline import Progress, build_episode
+    from .script import build_roundup, build_script
+    from .speech import Engine, VoiceInfo, register_engine
 
 try:
     __version__ = version("newscast")  # the one place it is written is pyproject.toml
@@ -56,3 +62,27 @@ __all__ = [
     "register_engine",
     "setting",
 ]
+
+# The public API is imported on first use (PEP 562), so `newscast --help` and `newscast script` do not pay for
+# the audio stack (numpy, soundfile, onnxruntime) they never touch.
+_HOMES = {
+    "read_article": "articles", "read_text": "articles", "Config": "config", "load_config": "config",
+    "EngineOptions": "config", "setting": "config", "Audio": "models", "VoiceInfo": "speech",
+    "Article": "models", "Block": "models", "Chapter": "models", "Clip": "models", "Cue": "models",
+    "Episode": "models", "Script": "models", "Segment": "models", "Progress": "pipeline",
+    "build_episode": "pipeline", "build_roundup": "script", "build_script": "script", "Engine": "speech",
+    "register_engine": "speech",
+}  # fmt: skip
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'newscast' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .episode import episode_stem, own_or_free
 from .errors import ClusterError, ConfigError, NewscastError
 from .models import Script, Status
+from .naming import episode_stem, own_or_free
 from .pipeline import cache_for, check_inputs, episode_script, speak_script
 from .speech import resolve_engine_name
 
@@ -81,7 +81,7 @@ def build_article(
         return ArticleResult(source, Status.SKIPPED, str(output), script.title, seconds=time.perf_counter() - started)
     try:
         cache = cache_for(config, Path(cache_dir) if cache_dir else None)
-        episode = speak_script(script, config, output=output, cache=cache)
+        episode = speak_script(script, config, output=output, cache=cache, force=force)
     except NewscastError as error:
         return ArticleResult(source, Status.FAILED, seconds=time.perf_counter() - started, reason=str(error))
     except Exception as error:  # a bug in one article must not sink the batch; the summary shows it

@@ -11,34 +11,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, InputError, NewscastError
-from .feed import FeedSettings, feed_self_url, read_items, write_feed
 from .models import Stage, Status
-from .pipeline import Progress as BuildProgress
-from .pipeline import build_episode, cache_for, read_article, read_source_list, script_for
-from .readback import read_info
-from .speech import available_engines, list_voices
-from .speech.cache import NoCache
-from .speech.piper import voice_model_path
+
+# The stages are imported inside the commands that use them: `--help`, `script` and `config` start in a few
+# tenths of a second because they never load numpy, soundfile, mutagen, lxml or onnxruntime.
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from .feed import FeedSettings
+    from .pipeline import Progress as BuildProgress
 
 EXIT_INTERRUPTED = 130
 
@@ -162,6 +153,8 @@ def script(
     Reads every kind of input build does: plain-text page scrapes, saved HTML pages, URLs (fetched) and - for
     standard input.
     """
+    from .pipeline import script_for
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         if dropped:
@@ -177,6 +170,8 @@ def script(
 
 def _print_dropped(sources: list[str], output_format: OutputFormat) -> None:
     """What the reader threw away, unit by unit, with the rule's name: for checking and for bug reports."""
+    from .articles import read_article
+
     found = [(source, read_article(source).dropped) for source in sources]
     if output_format is OutputFormat.json:
         payload = [{"source": s, "dropped": [{"rule": d.rule, "text": d.text} for d in ds]} for s, ds in found]
@@ -190,6 +185,8 @@ def _print_dropped(sources: list[str], output_format: OutputFormat) -> None:
 
 def _sources(articles: list[str] | None, from_list: Path | None) -> list[str]:
     """The articles named on the command line, then those in the --from-list file."""
+    from .pipeline import read_source_list
+
     sources = [*(articles or []), *(read_source_list(from_list) if from_list else [])]
     if not sources:
         raise ArticleError("no article given: name one or more, or use --from-list FILE")
@@ -234,11 +231,17 @@ def build(
     feed: Annotated[
         bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Build even if the episode is up to date (same script and settings).")
+    ] = False,
 ) -> None:
     """Build an MP3 episode from one article, or a roundup from several.
 
     Writes the MP3 with its transcript (.vtt) and chapters (.chapters.json) beside it.
     """
+    from .pipeline import build_episode, cache_for
+    from .speech.cache import NoCache
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path, _overrides(speech={"engine": engine, "voice": voice}))
         sources = _sources(articles, from_list)
@@ -251,16 +254,26 @@ def build(
             if to_stdout:
                 episode = _build_to_stdout(sources, config, cache, report)
             else:
-                episode = build_episode(sources, config, output=output, cache=cache, on_progress=report)
+                episode = build_episode(sources, config, output=output, cache=cache, on_progress=report, force=force)
         if feed:
+            from .feed import write_feed
+
             feed_path = write_feed(episode.path.parent, feed_settings(config))
     minutes, seconds = divmod(round(episode.duration), 60)
-    stderr.print(
-        f"wrote [bold]{_plain('standard output' if to_stdout else episode.path)}[/] ({minutes}:{seconds:02d}, "
-        f"{episode.segments} segments, {len(episode.chapters)} chapters, {_plain(episode.engine)})",
-        highlight=False,
-        soft_wrap=True,
-    )
+    if episode.up_to_date:
+        stderr.print(
+            f"[bold]{_plain(episode.path)}[/] is up to date ({minutes}:{seconds:02d}): built from the same script "
+            "and settings; --force builds it again",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        stderr.print(
+            f"wrote [bold]{_plain('standard output' if to_stdout else episode.path)}[/] ({minutes}:{seconds:02d}, "
+            f"{episode.segments} segments, {len(episode.chapters)} chapters, {_plain(episode.engine)})",
+            highlight=False,
+            soft_wrap=True,
+        )
     if feed:
         stderr.print(f"updated [bold]{_plain(feed_path)}[/]", highlight=False, soft_wrap=True)
 
@@ -270,6 +283,15 @@ class BuildDisplay:
     then the encoding. Piped (not a terminal) only the engine line is printed."""
 
     def __init__(self, console: Console) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )  # fmt: skip
+
         self.progress = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("eta"), TimeRemainingColumn(), console=console, transient=True,
@@ -299,6 +321,8 @@ class BuildDisplay:
 
 def _build_to_stdout(sources: list[str], config: Config, cache: Any, report: Any) -> Any:
     """``-o -``: the MP3 (no sidecars) goes to standard output once it is complete, for a pipe."""
+    from .pipeline import build_episode
+
     if sys.stdout.isatty():
         raise ConfigError("-o - writes the MP3 to standard output: pipe it somewhere, e.g. `-o - | mpv -`")
     with tempfile.TemporaryDirectory(prefix="newscast-") as folder:
@@ -311,6 +335,8 @@ def _build_to_stdout(sources: list[str], config: Config, cache: Any, report: Any
 
 def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
     """The [feed] config, with command-line values on top."""
+    from .feed import FeedSettings
+
     feed, show = config.feed, config.show
     values: dict[str, Any] = {
         **vars(feed),
@@ -350,6 +376,8 @@ def feed_command(
     The feed follows Apple's and the Podcast Standards Project's rules (PSP-1); its show details come from the
     [feed] section of the config. Episodes are listed newest first.
     """
+    from .feed import read_items, write_feed
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         settings = feed_settings(config, base_url=base_url, title=title, description=description, image=image)
@@ -382,6 +410,7 @@ def serve(
     Serves the feed, episodes, transcripts, chapters and cover with the HEAD and byte-range (206) answers
     podcast apps need. Writes DIR/feed.xml first if it is missing. Stop with Ctrl+C.
     """
+    from .feed import feed_self_url, write_feed
     from .serve import listening_url, open_server
 
     with _reported_errors(ctx.obj["debug"]):
@@ -443,7 +472,18 @@ def batch(
 
     Needs the Dask extra: pip install 'newscast[dask]'.
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )  # fmt: skip
+    from rich.table import Table
+
     from .batch import run_batch
+    from .feed import write_feed
 
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
@@ -606,6 +646,8 @@ def info(
     ] = OutputFormat.text,
 ) -> None:
     """Print an episode's duration, loudness, tags and chapters."""
+    from .readback import read_info
+
     with _reported_errors(ctx.obj["debug"]):
         if not episode.is_file():
             raise InputError(f"no such file: {episode}")
@@ -658,6 +700,9 @@ def voices(
 
     Each voice is marked bundled, downloaded or downloadable.
     """
+    from .speech import available_engines, list_voices
+    from .speech.piper import voice_model_path
+
     with _reported_errors(ctx.obj["debug"]):
         config = load_config(config_path)
         if download:

@@ -4,21 +4,24 @@ Each clip is brought to the loudness target (ITU-R BS.1770) together with the pa
 episode is level from start to end and lands on the target as a whole; it is faded at its edges, mixed with
 the intro and outro music beds, and encoded at once. The assembled episode is measured as it is written; in
 the rare case it missed the target by more than a few tenths of a LU it is encoded again with the one
-correcting gain, from PCM kept as a list of pieces (nothing is ever concatenated twice).
+correcting gain, from the 16-bit PCM kept in a scratch file (nothing is ever concatenated, nor held in memory).
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import io
 import itertools
 import math
 import os
-import re
 import sys
+import tempfile
+import typing
 import warnings
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,14 +29,14 @@ from pathlib import Path
 import numpy as np
 import soundfile
 import soxr
-from anyascii import anyascii
 
 from .config import Config
 from .errors import AudioError
 from .files import atomic_output
 from .loudness import LoudnessMeter, integrated_loudness, limit
-from .metadata import chapters_for, episode_guid, stored_guid, write_sidecars, write_tags
+from .metadata import chapters_for, write_sidecars, write_tags
 from .models import Clip, Cue, Episode, Script
+from .naming import default_output_path, episode_stem, own_or_free, slugify  # noqa: F401  (moved; still importable from here)
 
 with warnings.catch_warnings():
     # pydub looks for ffmpeg on import; it only ever handles raw PCM here, so the warning is noise.
@@ -43,32 +46,6 @@ with warnings.catch_warnings():
 
 SAMPLE_WIDTH = 2  # 16-bit PCM
 STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measures 3 dB louder
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """A file-name slug in ASCII: other scripts are transliterated (anyascii: "北京" -> "beijing"); text with
-    nothing to transliterate (symbols only) gets ``episode-`` and a short hash of itself, so two such headlines
-    never share a name."""
-    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
-    slug = slug[:limit].rstrip("-")
-    return slug or "episode-" + hashlib.sha256(text.encode()).hexdigest()[:8]
-
-
-def episode_stem(script: Script) -> str:
-    """``<date>-<slug>``, ``undated-<slug>`` without a date: the same name in build and batch, on any day."""
-    return f"{script.date or 'undated'}-{slugify(script.title)}"
-
-
-def default_output_path(script: Script, config: Config) -> Path:
-    """``audio/<date>-<slug>.mp3``. When that file holds another article's episode (another guid: two
-    headlines with the same slug), the guid's start is added to the name rather than overwriting it."""
-    path = Path(config.output.directory) / f"{episode_stem(script)}.mp3"
-    return path if own_or_free(path, script) else path.with_name(f"{path.stem}-{episode_guid(script)[:8]}.mp3")
-
-
-def own_or_free(path: Path, script: Script) -> bool:
-    """May this script's episode be written at ``path``: nothing is there, or this same article's episode."""
-    return not path.exists() or stored_guid(path) == episode_guid(script)
 
 
 def _compression_level(bitrate: int, frame_rate: int) -> float:
@@ -125,7 +102,10 @@ class _Level:
     def apply(self, samples: np.ndarray, pause_frames: int = 0) -> np.ndarray:
         """Level a clip; the pause after it counts in the measurement, as it will in the episode's."""
         offset = STEREO_OFFSET_DB if self.stereo else 0.0
-        loudness = integrated_loudness(np.concatenate((samples, np.zeros(pause_frames, np.float32))), self.rate)
+        meter = LoudnessMeter(self.rate)
+        meter.add(samples)
+        meter.add(np.zeros(pause_frames, np.float32))  # silence: counted in the blocks, not filtered
+        loudness = meter.loudness()
         if math.isinf(loudness):  # silence, or shorter than one 400 ms block: the last clip's gain
             return self._limited(samples, self.fallback_db)
         gain = self.target - offset - loudness
@@ -174,26 +154,39 @@ def prepare_clip(clip: Clip, level: _Level, fade_ms: int, pause_frames: int) -> 
     samples = clip.audio.samples
     if clip.audio.sample_rate != level.rate:
         samples = resample(samples, clip.audio.sample_rate, level.rate)
-    segment = _segment(level.apply(samples, pause_frames), level.rate)
-    fade = min(fade_ms, len(segment) // 2)
+    levelled = level.apply(samples, pause_frames)  # a new array: faded in place
+    fade = min(round(fade_ms * level.rate / 1000), len(levelled) // 2)
     if fade > 0:
-        segment = segment.fade_in(fade).fade_out(fade)
-    return _samples(segment)
+        ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
+        levelled[:fade] *= ramp
+        levelled[len(levelled) - fade :] *= ramp[::-1]
+    return levelled
 
 
 class _Stream:
     """Mono float blocks in -> the MP3 encoder, a loudness meter, and the PCM kept for a second pass.
 
-    Music laid over the stream (``overlay``) is mixed into whatever is written next.
+    Music laid over the stream (``overlay``) is mixed into whatever is written next. The PCM for the second
+    pass goes to an anonymous scratch file, not to memory: an hour of speech is 160 MB of 16-bit samples,
+    which the page cache holds only while there is room, and which is read back only in the rare second pass.
+    The encoder runs in a thread of its own (LAME lets go of the GIL), so the next clip is levelled and
+    metered while the last one is encoded; ``close`` waits for it and raises what went wrong there.
     """
 
-    def __init__(self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float) -> None:
+    IN_FLIGHT = 2  # blocks handed to the encoder and not yet encoded: bounds the memory it holds
+
+    def __init__(
+        self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float, pcm: typing.BinaryIO
+    ) -> None:
         self.path, self.rate, self.channels, self.bitrate = path, rate, channels, bitrate
         self.ceiling_db = ceiling_db
         self.encoder = open_mp3(path, rate, channels, bitrate)
         self.meter = LoudnessMeter(rate)
-        self.pieces: list[bytes] = []
+        self.pcm = pcm
+        self.pieces: list[int] = []  # frames of each block kept in ``pcm``
         self.frames = 0
+        self._encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # one: blocks in order
+        self._in_flight: collections.deque[Future] = collections.deque()
         self._overlay = np.zeros(0, dtype=np.float32)
 
     @property
@@ -215,34 +208,50 @@ class _Stream:
             samples[:mixed] += self._overlay[:mixed]
             self._overlay = self._overlay[mixed:]
         samples = limit(samples, self.rate, self.ceiling_db - PEAK_MARGIN_DB)  # music, and music under speech
-        pcm = _to_pcm(samples)
-        self.pieces.append(pcm)
+        samples = np.clip(samples, -1.0, 1.0)
+        try:
+            self.pcm.write(_to_pcm(samples))
+        except OSError as error:
+            raise AudioError(f"cannot keep the episode's samples in a scratch file: {error}") from error
+        self.pieces.append(len(samples))
+        self._in_flight.append(self._encoding.submit(self._encode, self.encoder, samples))
         self.meter.add(samples)
-        self._encode(self.encoder, pcm)
         self.frames += len(samples)
+        self._settle(self.IN_FLIGHT)
+
+    def _settle(self, keep: int) -> None:
+        """Collect the blocks encoded (and wait while more than ``keep`` are not): a failure surfaces here."""
+        while self._in_flight and (len(self._in_flight) > keep or self._in_flight[0].done()):
+            self._in_flight.popleft().result()
 
     def drain(self) -> None:
         """Let the music still laid over the stream play out."""
         self.write(np.zeros(len(self._overlay), dtype=np.float32))
 
     def close(self) -> None:
-        self.encoder.close()
+        """Wait for the encoder, then close the MP3; raise the first error it met."""
+        try:
+            self._settle(0)
+        finally:
+            self._encoding.shutdown(wait=True, cancel_futures=True)
+            self.encoder.close()
 
     def reencode(self, gain_db: float, ceiling_db: float) -> LoudnessMeter:
         """Encode the kept PCM again with one gain, under the limiter; return the new measurement."""
         meter = LoudnessMeter(self.rate)
+        self.pcm.seek(0)
         with open_mp3(self.path, self.rate, self.channels, self.bitrate) as encoder:
-            for pcm in self.pieces:
-                samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
-                samples = limit(samples * np.float32(10 ** (gain_db / 20)), self.rate, ceiling_db - PEAK_MARGIN_DB)
+            for frames in self.pieces:
+                pcm = np.frombuffer(self.pcm.read(frames * SAMPLE_WIDTH), dtype="<i2")
+                samples = pcm * np.float32(10 ** (gain_db / 20) / 32767)
+                samples = np.clip(limit(samples, self.rate, ceiling_db - PEAK_MARGIN_DB), -1.0, 1.0)
                 meter.add(samples)
-                self._encode(encoder, _to_pcm(samples))
+                self._encode(encoder, samples)
         return meter
 
-    def _encode(self, encoder: soundfile.SoundFile, pcm: bytes) -> None:
-        # Float frames: libsndfile's MP3 encoder garbles interleaved 16-bit stereo (1.2.2), and floats are
-        # what LAME works in anyway.
-        samples = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
+    def _encode(self, encoder: soundfile.SoundFile, samples: np.ndarray) -> None:
+        # Float frames, straight from the mix: libsndfile's MP3 encoder garbles interleaved 16-bit stereo
+        # (1.2.2), and floats are what LAME works in anyway.
         try:
             encoder.write(samples if self.channels == 1 else np.repeat(samples[:, None], self.channels, axis=1))
         except (soundfile.LibsndfileError, RuntimeError) as error:
@@ -373,8 +382,19 @@ def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBe
     )
 
 
-def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str) -> Episode:
-    """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all."""
+def _scratch_file() -> typing.BinaryIO:
+    """An anonymous temporary file (gone when closed, or when the process dies)."""
+    try:
+        return tempfile.TemporaryFile(prefix="newscast-pcm-")
+    except OSError as error:
+        raise AudioError(f"cannot create a scratch file in {tempfile.gettempdir()}: {error}") from error
+
+
+def write_episode(
+    script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str, fingerprint: str = ""
+) -> Episode:
+    """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all.
+    ``fingerprint`` (what it is made from) goes into its tags, for the next build's up-to-date check."""
     settings = config.output
     channels = 2 if settings.stereo else 1
     clips = iter(clips)
@@ -392,8 +412,8 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
     timeline: list[tuple[float, float]] = []
     starts: list[float] = []
     cues: list[Cue] = []
-    with atomic_output(output) as temporary:
-        stream = _Stream(temporary, rate, channels, settings.bitrate, level.ceiling)
+    with atomic_output(output) as temporary, _scratch_file() as pcm:
+        stream = _Stream(temporary, rate, channels, settings.bitrate, level.ceiling, pcm)
         try:
             for index, clip in enumerate(itertools.chain([first], clips)):
                 pause = round(clip.segment.pause_ms * rate / 1000)
@@ -429,6 +449,7 @@ def write_episode(script: Script, clips: Iterable[Clip], output: Path, config: C
             cues=tuple(cues),
             chapters=chapters_for(script, starts, stream.seconds),
             audio_id=audio_id,
+            fingerprint=fingerprint,
         )
         write_tags(temporary, script, episode, config)
         write_sidecars(output, episode)  # the sidecars first: the MP3 is renamed into place last

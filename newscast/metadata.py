@@ -36,7 +36,7 @@ from .errors import AudioError
 from .files import write_atomically
 from .limits import TooLarge, read_bounded
 from .models import Chapter, Cue, Episode, Script, SegmentKind
-from .readback import AUDIO_ID, sidecar_paths
+from .readback import AUDIO_ID, FINGERPRINT_TAG, sidecar_paths
 from .readback import read_info as read_info  # its old home here; callers and tests import it from here too
 from .readback import stored_guid as stored_guid
 
@@ -143,6 +143,8 @@ def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> 
     tags.add(TGID(encoding=3, text=episode_guid(script)))
     if episode.audio_id:
         tags.add(TXXX(encoding=3, desc=AUDIO_ID, text=episode.audio_id))
+    if episode.fingerprint:
+        tags.add(TXXX(encoding=3, desc=FINGERPRINT_TAG, text=episode.fingerprint))
     image, mime = cover_art(config)
     tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=image))
     ids = [f"chp{number}" for number in range(len(episode.chapters))]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # only for annotations: reading and scripting never load numpy
+    import numpy as np
 
 
 class BlockKind(StrEnum):
@@ -51,6 +53,7 @@ class Stage(StrEnum):
     SPEAK = "speak"
     ENCODE = "encode"
     WRITE = "write"
+    UP_TO_DATE = "up-to-date"  # the episode was already built from the same script and settings
 
 
 class Status(StrEnum):
@@ -211,3 +214,5 @@ class Episode:
     cues: tuple[Cue, ...] = ()
     chapters: tuple[Chapter, ...] = ()
     audio_id: str = ""  # a checksum of the encoded audio; the sidecars carry it too, tying them to this MP3
+    fingerprint: str = ""  # what it was made from (pipeline.build_fingerprint), kept in its tags
+    up_to_date: bool = False  # found already built from the same fingerprint, so not built again

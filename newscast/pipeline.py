@@ -2,35 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .articles import read_article
 from .articles.signals import dropped_prose_share
 from .config import Config
-from .episode import check_music, default_output_path, resample, write_episode
-from .errors import ArticleError, ConfigError
+from .errors import ArticleError, AudioError, ConfigError
 from .limits import TooLarge, describe, read_bounded
-from .metadata import cover_art, sidecar_paths
-from .models import Audio, Clip, Cue, Episode, Script, Segment, Stage
+from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, Stage
+from .naming import default_output_path
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
-from .speech.cache import ClipCache, default_cache_dir
 from .speech.text import speakable, split_sentences
 
 MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
+
+# The audio stack (numpy, soundfile, pydub, mutagen) is imported where audio is made, so reading, scripting
+# and an up-to-date check never pay for it.
+if TYPE_CHECKING:
+    from .speech.cache import ClipCache
 
 
 @dataclass(frozen=True)
 class Progress:
     """A report from a running build. ``stage``: warn (a ``message`` for the user, e.g. much of a page dropped),
     engine (the engine chosen, and why), speak (``done`` of ``total`` segments spoken; the first report has done
-    0), encode (speech is done; the MP3 is being finished), write (the episode is on disk)."""
+    0), encode (speech is done; the MP3 is being finished), write (the episode is on disk), up-to-date (the episode
+    at ``message`` was already built from the same script and settings: nothing to do)."""
 
     stage: Stage
     done: int = 0
@@ -54,6 +60,8 @@ def script_for(sources: Sequence[str | Path], config: Config) -> list[Script]:
 
 def cache_for(config: Config, directory: Path | None = None) -> ClipCache:
     """The clip cache the config (or ``--cache-dir``) points at, with its size bound."""
+    from .speech.cache import ClipCache, default_cache_dir
+
     return ClipCache(directory or default_cache_dir(config.cache.directory), config.cache.max_size_mb * 1_000_000)
 
 
@@ -115,6 +123,10 @@ def synthesize(
 
 def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[Audio], gap_seconds: float) -> Clip:
     """One clip of a segment's sentences, ``gap_seconds`` apart, with a cue for each."""
+    import numpy as np
+
+    from .episode import resample
+
     if not audios:
         return Clip(segment, Audio(np.zeros(0, dtype=np.float32), 22_050))
     rate = audios[0].sample_rate
@@ -176,12 +188,16 @@ def build_episode(
     output: Path | None = None,
     cache: ClipCache | None = None,
     on_progress: ProgressCallback = _ignore,
+    force: bool = False,
 ) -> Episode:
-    """Turn one article, or several as a roundup, into one MP3 episode; return what was written."""
+    """Turn one article, or several as a roundup, into one MP3 episode; return what was written.
+
+    An episode already at ``output`` made from the same script and settings is left alone (returned with
+    ``up_to_date``) unless ``force``."""
     sources = [source] if isinstance(source, str | Path) else list(source)
     if output is not None:
         check_output(output, sources)
-    return speak_script(episode_script(sources, config, on_progress), config, output, cache, on_progress)
+    return speak_script(episode_script(sources, config, on_progress), config, output, cache, on_progress, force)
 
 
 _NOT_AN_EPISODE = (".vtt", ".json", ".xml", ".part")  # sidecars, the feed, temporary files
@@ -199,6 +215,8 @@ def check_output(output: Path, sources: Sequence[str | Path]) -> None:
         )
     if (output.exists() or output.is_symlink()) and not output.is_dir() and not output.is_file():
         raise ConfigError(f"-o {output} is not a regular file (a device, pipe or socket); give a file path")
+    from .metadata import sidecar_paths
+
     written = [output, *sidecar_paths(output)]
     for source in sources:
         source = str(source)
@@ -219,9 +237,75 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_inputs(config: Config) -> None:
     """The files the config names (cover, music) are checked before the expensive work, not after it."""
+    from .episode import check_music
+    from .metadata import cover_art
+
     cover_art(config)
     for path in (config.music.intro, config.music.outro, config.roundup.sting):
         check_music(path)
+
+
+# Settings that change where or how fast an episode is made, not what is in it.
+_NOT_IN_THE_EPISODE = {
+    "cache": None,
+    "feed": None,
+    "follow": None,
+    "speech": ("workers", "timeout", "retries", "requests_per_second"),
+    "source": None,
+}
+
+
+def build_fingerprint(script: Script, config: Config) -> str:
+    """A digest of everything an episode is made from: newscast's version, the script, the settings that
+    shape the audio or the tags, and the size and time of the files they name (music, sting, cover, voice).
+
+    The same script spoken with the same settings gives the same clips (they are keyed the same way in the
+    clip cache), so an episode with this fingerprint in its tags is the one a build would write again.
+    """
+    from . import __version__
+
+    settings = dataclasses.asdict(config)
+    for section, keys in _NOT_IN_THE_EPISODE.items():
+        if keys is None:
+            settings.pop(section, None)
+        else:
+            for key in keys:
+                settings[section].pop(key, None)
+                for options in settings[section].get("engines", {}).values():  # [speech.<engine>] tables
+                    options.pop(key, None)
+    named = (config.music.intro, config.music.outro, config.roundup.sting, config.show.cover, config.speech.voice)
+    files = {}
+    for name in filter(None, named):
+        try:
+            status = Path(name).expanduser().stat()
+        except OSError:
+            continue  # a voice name, or a file that is gone (the build will say so)
+        files[name] = [status.st_size, status.st_mtime_ns]
+    payload = {"newscast": __version__, "script": script.to_dict(), "settings": settings, "files": files}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def built_from(output: Path, fingerprint: str) -> Episode | None:
+    """The episode at ``output`` if it was built from ``fingerprint`` and its sidecars are there, else None."""
+    if not output.is_file():
+        return None
+    from .readback import read_episode
+
+    try:
+        stored = read_episode(output)
+    except AudioError:
+        return None
+    if stored.fingerprint != fingerprint or SidecarStatus.MISSING in stored.sidecars.values():
+        return None
+    return Episode(
+        path=output,
+        title=stored.title,
+        duration=stored.duration,
+        engine="",
+        segments=0,
+        fingerprint=fingerprint,
+        up_to_date=True,
+    )
 
 
 def speak_script(
@@ -230,16 +314,25 @@ def speak_script(
     output: Path | None = None,
     cache: ClipCache | None = None,
     on_progress: ProgressCallback = _ignore,
+    force: bool = False,
 ) -> Episode:
-    """Speak a script and write its episode (to ``audio/<date>-<slug>.mp3`` unless told otherwise)."""
+    """Speak a script and write its episode (to ``audio/<date>-<slug>.mp3`` unless told otherwise), unless
+    that episode is already there, built from the same script and settings, and not ``force``."""
+    output = output or default_output_path(script, config)
+    fingerprint = build_fingerprint(script, config)
+    existing = None if force else built_from(output, fingerprint)
+    if existing is not None:
+        on_progress(Progress(Stage.UP_TO_DATE, message=str(output)))
+        return existing
     check_inputs(config)
+    from .episode import write_episode
+
     name, reason = resolve_engine_name(config.speech)
     engine = create_engine(name, config.speech)
     on_progress(Progress(Stage.ENGINE, message=f"{name}: {reason}"))
-    output = output or default_output_path(script, config)
     cache = cache or cache_for(config)
     clips = synthesize(script, engine, cache, config, on_progress)
-    episode = write_episode(script, clips, output, config, engine.name)
+    episode = write_episode(script, clips, output, config, engine.name, fingerprint)
     cache.prune()
     on_progress(Progress(Stage.WRITE, message=str(output)))
     return episode

@@ -21,11 +21,13 @@ from .limits import TooLarge, read_bounded
 from .models import Chapter, SidecarStatus
 
 AUDIO_ID = "newscast audio"  # the TXXX frame (and sidecar field) holding the checksum of the encoded audio
+FINGERPRINT_TAG = "newscast build"  # TXXX: what the episode was made from, for the up-to-date check
 
 
 # The text frames newscast writes, by what they hold.
 TEXT_FRAMES = {"TIT2": "title", "TPE1": "artist", "TALB": "album", "TDRC": "date", "TCON": "genre",
-               "TDES": "description", "TGID": "guid", "TLAN": "language", f"TXXX:{AUDIO_ID}": "audio_id"}  # fmt: skip
+               "TDES": "description", "TGID": "guid", "TLAN": "language", f"TXXX:{AUDIO_ID}": "audio_id",
+               f"TXXX:{FINGERPRINT_TAG}": "fingerprint"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class StoredEpisode:
     guid: str = ""
     language: str = ""
     audio_id: str = ""  # the checksum of the encoded audio its sidecars carry too
+    fingerprint: str = ""  # what it was built from (pipeline.build_fingerprint), for the up-to-date check
     present: frozenset[str] = frozenset()  # the names of the fields above whose frame the MP3 has
     source: str | None = None  # the COMM "source" comment (the article's URL or file name), when there is one
     link: str = ""  # the WXXX "source" frame: the article's web address, when it was read from one

@@ -1,15 +1,27 @@
 """Speed and memory figures, each a ratio against a baseline measured in the same run.
 
-    python scripts/bench.py                 # everything
-    python scripts/bench.py piper gtts      # some sections: piper, gtts, memory
+    python scripts/bench.py                    # every section, in the order below
+    python scripts/bench.py piper startup      # some sections
+    python scripts/bench.py profile            # CPU seconds per stage of a cold and a warm build
 
-piper   cold `newscast build --engine piper` (fresh cache, new process) against `python -m piper` speaking the
-        same script text (`newscast script --format text`), and a warm rebuild (every clip cached) against cold.
-gtts    the real gTTS request code against a local fake endpoint answering after 300 ms: the example article
-        with requests in flight at once against one at a time.
-memory  peak memory of assembling a one-hour episode, against the size of its 16-bit PCM.
-batch   `newscast batch` on Dask (local cluster, 1 and 2 worker processes) against a plain loop of builds in
-        one process, on the same four articles with the Piper voice, each run with an empty clip cache.
+startup  `newscast --help` and `newscast script` on a saved page (wall, median), against `python -c pass`.
+         Target: each at most 0.4 s.
+piper    cold `newscast build --engine piper` of the example article (fresh cache, new process) against
+         `python -m piper` speaking the same script text (target <= 0.90, stretch 0.85); then, against that cold
+         build: a warm rebuild after a config change that keeps every clip (other pauses; target <= 0.10), an
+         unchanged rebuild, which only says "up to date" (target < 0.10), the same with --force, and a rerun
+         after SIGKILL half way.
+batch    a day's news: 20 articles with `newscast batch` (local cluster, default workers, empty clip cache)
+         against a shell loop of `python -m piper` over the same 20 script texts (target <= 0.80).
+growth   roundups of 1, 5 and 10 stories (clips cached, so this is the assembly's cost): CPU seconds per minute
+         of audio, against the 1-story roundup (target: within 10%).
+memory   peak memory of assembling a one-hour episode, against the size of its 16-bit PCM (target <= 1.5).
+gtts     the real gTTS request code against a local endpoint answering after 300 ms: requests in flight at
+         once against one at a time (keep the gain).
+profile  CPU seconds per stage (all threads) of a cold and a warm in-process build of the example article.
+
+Every section prints the load average before it runs: on a shared machine wall times are only comparable
+within one run, which is why every figure is a ratio against a baseline measured alongside it.
 """
 
 from __future__ import annotations
@@ -18,6 +30,8 @@ import argparse
 import base64
 import io
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -29,53 +43,125 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "harbor-ferry.txt"
+SAVED_PAGE = ROOT / "tests" / "data" / "quarry-lake.html"
 NEWSCAST = [sys.executable, "-m", "newscast"]
+SECTIONS = ["startup", "piper", "batch", "growth", "memory", "gtts", "profile"]
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def header(section: str, text: str) -> None:
+    print(f"\n== {section}: {text}  [{load()}; {os.cpu_count()} cores]", flush=True)
+
+
+def row(section: str, label: str, seconds: float, note: str = "") -> None:
+    print(f"{section:8s}{label:48s}{seconds:8.2f} s   {note}".rstrip(), flush=True)
+
+
+CPU_SECONDS: list[float] = []  # CPU seconds (user + system) of each command timed, in order
 
 
 def timed(command: list[str], **kwargs) -> float:
+    """Wall seconds of a command; its CPU seconds go to CPU_SECONDS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, **kwargs)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return seconds
 
 
 def median_of(runs: int, measure) -> float:
     return statistics.median(measure() for _ in range(runs))
 
 
-def bench_piper(runs: int) -> None:
+def verdict(ratio: float, target: float, below: bool = True) -> str:
+    met = ratio <= target if below else ratio >= target
+    return f"ratio {ratio:.2f} (target {'<=' if below else '>='} {target:g}: {'met' if met else 'NOT met'})"
+
+
+def script_text(source: Path | str, work: Path, name: str) -> Path:
+    """What newscast speaks for an article, as `python -m piper` reads it (one paragraph a line)."""
+    text = subprocess.run(
+        [*NEWSCAST, "script", "--format", "text", str(source)], check=True, capture_output=True, text=True
+    ).stdout
+    path = work / name
+    path.write_text(text)
+    return path
+
+
+def piper_command(text_file: Path, wav: Path) -> list[str]:
     from newscast.speech.piper import bundled_model_path
 
+    return [sys.executable, "-m", "piper", "-m", str(bundled_model_path()), "-i", str(text_file), "-f", str(wav)]
+
+
+def bench_startup(runs: int) -> None:
+    header("startup", f"wall seconds, median of {max(runs, 5)} runs")
+    runs = max(runs, 5)
+    python = median_of(runs, lambda: timed([sys.executable, "-c", "pass"]))
+    row("startup", "python -c pass (the interpreter alone)", python)
+    for label, command in (
+        ("newscast --help", [*NEWSCAST, "--help"]),
+        (f"newscast script {SAVED_PAGE.name} (a saved page)", [*NEWSCAST, "script", str(SAVED_PAGE)]),
+        (f"newscast script {EXAMPLE.name} (a text scrape)", [*NEWSCAST, "script", str(EXAMPLE)]),
+    ):
+        seconds = median_of(runs, lambda command=command: timed(command))
+        met = "met" if seconds <= 0.4 else "NOT met"
+        row("startup", label, seconds, f"{seconds - python:+.2f} s over the interpreter (target <= 0.4 s: {met})")
+
+
+def bench_piper(runs: int) -> None:
+    header("piper", f"the example article, wall seconds, median of {runs} runs")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        text = subprocess.run(
-            [*NEWSCAST, "script", "--format", "text", str(EXAMPLE)], check=True, capture_output=True, text=True
-        ).stdout
-        (work / "script.txt").write_text(text)
-        piper = [sys.executable, "-m", "piper", "-m", str(bundled_model_path()), "-i", str(work / "script.txt")]
-        baseline = median_of(runs, lambda: timed([*piper, "-f", str(work / "piper.wav")]))
-
-        def cold() -> float:
+        text = script_text(EXAMPLE, work, "script.txt")
+        words = len(text.read_text().split())
+        print(f"piper  script: {words} words; baseline and builds alternate, so load changes hit both alike")
+        baselines, colds, baseline_cpu, cold_cpu = [], [], [], []
+        for _ in range(runs):
+            baselines.append(timed(piper_command(text, work / "piper.wav")))
+            baseline_cpu.append(CPU_SECONDS[-1])
             cache = tempfile.mkdtemp(dir=work)
-            return timed(
-                [*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache, "-o", str(work / "c.mp3")]
-            )
+            (work / "cold.mp3").unlink(missing_ok=True)  # else the second build is only "up to date"
+            colds.append(timed([*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache,
+                                "-o", str(work / "cold.mp3")]))  # fmt: skip
+            cold_cpu.append(CPU_SECONDS[-1])
+        baseline, cold = statistics.median(baselines), statistics.median(colds)
+        cpu_baseline, cpu_cold = statistics.median(baseline_cpu), statistics.median(cold_cpu)
+        row("piper", "python -m piper (baseline)", baseline, f"CPU {cpu_baseline:.2f} s")
+        row("piper", "newscast build, cold", cold, verdict(cold / baseline, 0.90) + ", stretch 0.85")
+        print(
+            f"piper   (CPU {cpu_cold:.2f} s, {cpu_cold / cpu_baseline:.2f} of the baseline's; runs: "
+            f"baseline {' '.join(f'{x:.2f}' for x in baselines)}, cold {' '.join(f'{x:.2f}' for x in colds)})"
+        )
 
-        cold_seconds = median_of(runs, cold)
-        resumed_seconds = resumed_after_kill(work)
-        warm_cache = tempfile.mkdtemp(dir=work)
-        build = [*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", warm_cache, "-o", str(work / "w.mp3")]
-        timed(build)
-        warm_seconds = median_of(runs, lambda: timed(build))
-    words = len(text.split())
-    print(f"piper  script: {words} words, {len(text)} characters; median of {runs} runs, cores: {os.cpu_count()}")
-    cold_ratio, warm_ratio = cold_seconds / baseline, warm_seconds / cold_seconds
-    print(f"piper  python -m piper (baseline)      {baseline:6.2f} s")
-    resumed_ratio = resumed_seconds / cold_seconds
-    print(f"piper  rerun after SIGKILL half way     {resumed_seconds:6.2f} s   ratio {resumed_ratio:.2f} vs cold")
-    print(f"piper  newscast build, cold            {cold_seconds:6.2f} s   ratio {cold_ratio:.2f}  (target <= 0.9)")
-    print(
-        f"piper  newscast build, warm           {warm_seconds:6.2f} s   ratio {warm_ratio:.2f} vs cold (target <= 0.05)"
-    )
+        cache = tempfile.mkdtemp(dir=work)
+        build = [*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache, "-o", str(work / "w.mp3")]
+        timed(build)  # fills the cache
+        changed = work / "pauses.toml"
+        changed.write_text("[pauses]\nsegment = 900\nparagraph = 600\n")
+
+        def warm() -> float:
+            (work / "w.mp3").unlink()  # (an existing output would be fine too: the settings differ)
+            return timed([*build, "-c", str(changed)])
+
+        def cpu_note() -> str:  # the same figure in CPU seconds, which load on a shared machine moves less
+            cpu = statistics.median(CPU_SECONDS[-runs:])
+            return f"; CPU {cpu:.2f} s, {cpu / cpu_cold:.2f} of cold's"
+
+        warm_seconds = median_of(runs, warm)
+        row("piper", "rebuild after a pause change, clips cached", warm_seconds,
+            verdict(warm_seconds / cold, 0.10) + cpu_note())  # fmt: skip
+        unchanged = median_of(runs, lambda: timed([*build, "-c", str(changed)]))
+        row("piper", "unchanged rebuild (says up to date)", unchanged, verdict(unchanged / cold, 0.10) + cpu_note())
+        forced = median_of(runs, lambda: timed([*build, "-c", str(changed), "--force"]))
+        row("piper", "unchanged rebuild with --force", forced, f"ratio {forced / cold:.2f} vs cold" + cpu_note())
+        resumed = resumed_after_kill(work)
+        row("piper", "rerun after SIGKILL half way", resumed, f"ratio {resumed / cold:.2f} vs cold")
 
 
 def resumed_after_kill(work: Path) -> float:
@@ -86,12 +172,177 @@ def resumed_after_kill(work: Path) -> float:
     total = len(list(cache.rglob("*.wav")))
     cache = Path(tempfile.mkdtemp(dir=work))
     build[build.index("--cache-dir") + 1] = str(cache)
+    (work / "k.mp3").unlink()
     process = subprocess.Popen(build, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while len(list(cache.rglob("*.wav"))) < total // 2:
         time.sleep(0.01)
     process.kill()
     process.wait()
     return timed(build)
+
+
+# A day's news, written for the bench: every sentence names its own town, person or figures, so no two
+# articles share a sentence (and the clip cache cannot help the batch where the baseline gets no help).
+TOWNS = ["Alder Bay", "Birchford", "Cold Harbor", "Dunmere", "Elm Crossing", "Fairhaven", "Glenrock", "Hollis Point",
+         "Ironbridge", "Juniper Falls", "Kestrel Ridge", "Larkmoor", "Millbrook", "Northwick", "Oakvale",
+         "Pine Hollow", "Quarry Hill", "Redcliff", "Stonebury", "Thornfield"]  # fmt: skip
+PEOPLE = ["Ada Brennan", "Bruno Castell", "Clara Dunne", "Dev Okafor", "Elena Ruiz", "Felix Marr", "Grace Liu",
+          "Hugo Berg", "Iris Novak", "Jonas Weir", "Kira Patel", "Leo Strand", "Mina Farah", "Nils Ek",
+          "Olga Sands", "Paul Achebe", "Rosa Lind", "Sam Ortega", "Tara Quinn", "Uma Reyes"]  # fmt: skip
+TOPICS = [
+    ("reopens its flood-damaged library", "library", "books"),
+    ("votes to rebuild the old stone bridge", "bridge", "crossings"),
+    ("opens a night market on the harbor front", "market", "stalls"),
+    ("plants a forest on a former landfill", "forest", "visitors"),
+    ("brings back its tram line after sixty years", "tram line", "passengers"),
+]
+PARAGRAPHS = [
+    "{town} {headline} on {weekday}, ending a wait that began {years} years ago.",
+    "Mayor {person} told a crowd of about {crowd} residents that the {thing} belonged to everyone in {town}. "
+    "{first} said the council had argued over the plan for {months} months.",
+    "The work cost {cost} million dollars, of which {share} percent came from a state grant to {town}.",
+    "Engineers in {town} said the {thing} would serve at least {count} {unit} in its first year. "
+    "They expect that number to rise by {growth} percent once the summer season starts in {town}.",
+    '"We did not think we would see this day," said {other}, who has lived in {town} for {years2} years. '
+    '"My grandchildren will know the {thing} the way I knew it."',
+    "Not everyone in {town} is pleased. A group of {objectors} residents wrote to {person} asking why the money "
+    "did not go to roads instead.",
+    "{first} answered that the roads of {town} would get {roads} million dollars in next year's budget.",
+    "The {thing} in {town} will be open from {open_hour} in the morning until {close_hour} at night, "
+    "seven days a week.",
+    "Officials plan a second phase for {town} in {year}, if the first {count} {unit} come as hoped.",
+]
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+def day_of_news(folder: Path, count: int = 20) -> list[Path]:
+    """``count`` short articles, plain-text scrapes as a reader would save them, all different."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        town, person, other = TOWNS[index], PEOPLE[index], PEOPLE[(index + 7) % len(PEOPLE)]
+        headline, thing, unit = TOPICS[index % len(TOPICS)]
+        values = {
+            "town": town, "person": person, "first": person.split()[0], "other": other, "headline": headline,
+            "thing": thing, "unit": unit, "weekday": WEEKDAYS[index % 7], "years": 3 + index, "crowd": 200 + 35 * index,
+            "months": 5 + index, "cost": 2 + index, "share": 30 + index, "count": 1000 * (index + 2),
+            "growth": 10 + index, "years2": 40 + index, "objectors": 12 + index, "roads": 1 + index % 4,
+            "open_hour": 6 + index % 3, "close_hour": 9 + index % 3, "year": 2027 + index % 3,
+        }  # fmt: skip
+        body = "\n\n".join(paragraph.format(**values) for paragraph in PARAGRAPHS)
+        text = f"{town} {headline}\n\nBy Newsroom Staff\n\nMarch {index + 1}, 2026\n\n{body}\n"
+        path = folder / f"{index:02d}-{town.lower().replace(' ', '-')}.txt"
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+def bench_batch() -> None:
+    header("batch", "a day's news, 20 articles, wall seconds")
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        articles = day_of_news(work / "articles")
+        texts = [script_text(article, work, f"{article.stem}.script.txt") for article in articles]
+        words = sum(len(text.read_text().split()) for text in texts)
+        loop = "; ".join(" ".join(piper_command(text, work / "loop.wav")) for text in texts)
+        baseline = timed(["sh", "-c", loop])
+        baseline_cpu = CPU_SECONDS[-1]
+        batch = [*NEWSCAST, "batch", *map(str, articles), "--out-dir", str(work / "out"), "-c", str(work / "c.toml"),
+                 "--cache-dir", str(work / "cache")]  # fmt: skip
+        (work / "c.toml").write_text('[speech]\nengine = "piper"\n')
+        seconds = timed(batch)
+        batch_cpu = CPU_SECONDS[-1]  # the worker processes are the batch's children, so they count
+        episodes = len(list((work / "out").glob("*.mp3")))
+        assert episodes == len(articles), f"batch wrote {episodes} episodes for {len(articles)} articles"
+    print(f"batch  {len(articles)} articles, {words} words; batch: local cluster, default workers, empty cache")
+    row("batch", "shell loop of python -m piper (baseline)", baseline,
+        f"{len(articles) * 60 / baseline:.1f} per min, CPU {baseline_cpu:.1f} s")  # fmt: skip
+    row("batch", "newscast batch (cluster start included)", seconds,
+        f"{len(articles) * 60 / seconds:.1f} per min, CPU {batch_cpu:.1f} s, "
+        + verdict(seconds / baseline, 0.80))  # fmt: skip
+
+
+GROWTH_PROBE = """
+import sys, time
+from pathlib import Path
+from newscast import build_episode, load_config
+from newscast.pipeline import cache_for
+import newscast.episode, newscast.speech.piper  # imported before the clock starts
+
+config = load_config(Path(sys.argv[1]))
+cache = cache_for(config, Path(sys.argv[2]))
+start = time.process_time()
+episode = build_episode(sys.argv[4:], config, output=Path(sys.argv[3]), cache=cache, force=True)
+print(time.process_time() - start, episode.duration)
+"""
+
+
+def bench_growth(runs: int) -> None:
+    header("growth", f"roundups, clips cached: CPU seconds of build_episode (imports excluded), median of {runs}")
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        articles = [str(path) for path in day_of_news(work / "articles", 10)]
+        config, cache = work / "c.toml", work / "cache"
+        config.write_text('[speech]\nengine = "piper"\n')
+        fill = [*NEWSCAST, "build", "-c", str(config), "--cache-dir", str(cache), "-o", str(work / "fill.mp3")]
+        subprocess.run([*fill, *articles], check=True, capture_output=True)  # speaks every story once
+        per_minute = {}
+        for stories in (1, 5, 10):  # a roundup of one story is simply that story's episode
+            probe = [sys.executable, "-c", GROWTH_PROBE, str(config), str(cache), str(work / f"r{stories}.mp3"),
+                     *articles[:stories]]  # fmt: skip
+            subprocess.run(probe, check=True, capture_output=True)  # speaks the few new intro sentences
+            measured = [subprocess.run(probe, check=True, capture_output=True, text=True).stdout.split()
+                        for _ in range(runs)]  # fmt: skip
+            cpu = statistics.median(float(seconds) for seconds, _ in measured)
+            minutes = float(measured[0][1]) / 60
+            per_minute[stories] = cpu / minutes
+            print(f"growth {stories:2d} stories, {minutes:5.2f} min of audio   {cpu:6.2f} s CPU"
+                  f"   {per_minute[stories]:.3f} s per minute of audio")  # fmt: skip
+    for stories in (5, 10):
+        ratio = per_minute[stories] / per_minute[1]
+        met = "met" if abs(ratio - 1) <= 0.10 else "NOT met"
+        print(f"growth {stories:2d} stories against 1 (baseline): {ratio:.2f} per minute (target 0.90-1.10: {met})")
+
+
+MEMORY_PROBE = """
+import resource, sys
+import numpy as np
+from pathlib import Path
+from newscast import load_config
+from newscast.episode import write_episode
+from newscast.models import Audio, Clip, Script, Segment
+
+rate, seconds = 22050, 3600
+clip_seconds = 20
+config = load_config()
+segments = [Segment("body", f"paragraph {n}", 500) for n in range(seconds // clip_seconds)]
+script = Script("One hour", tuple(segments))
+rng = np.random.default_rng(0)
+speech = (0.1 * rng.standard_normal(rate * clip_seconds)).astype(np.float32)
+clips = (Clip(segment, Audio(speech.copy(), rate)) for segment in segments)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+episode = write_episode(script, clips, Path(sys.argv[1]), config, "bench")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+pcm = episode.duration * rate * 2
+print(f"{episode.duration:.0f} {pcm / 1e6:.1f} {(after - before) / 1e3:.1f} {after / 1e3:.1f}")
+"""
+
+
+def bench_memory() -> None:
+    header("memory", "a one-hour episode assembled from 20 s clips")
+    with tempfile.TemporaryDirectory() as scratch:
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-c", MEMORY_PROBE, str(Path(scratch) / "hour.mp3")],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+    duration, pcm_mb, growth_mb, peak_mb = map(float, result.stdout.split())
+    print(f"memory one-hour episode ({duration / 60:.0f} min, mono 22.05 kHz): 16-bit PCM {pcm_mb:.0f} MB (baseline)")
+    print(
+        f"memory peak growth while assembling {growth_mb:6.0f} MB   {verdict(growth_mb / pcm_mb, 1.5)} of PCM "
+        f"(process peak {peak_mb:.0f} MB; {seconds:.0f} s)"
+    )
 
 
 def _fake_google(latency: float) -> tuple[ThreadingHTTPServer, list[float]]:
@@ -130,6 +381,7 @@ def bench_gtts(latency: float = 0.3) -> None:
     from newscast import build_episode, load_config
     from newscast.speech.cache import NoCache
 
+    header("gtts", f"a local endpoint answering after {latency * 1000:.0f} ms, wall seconds")
     server, arrivals = _fake_google(latency)
     host = f"http://127.0.0.1:{server.server_address[1]}"
     gtts.tts._translate_url = lambda tld="com", path="": f"{host}/{path}"  # the request code itself runs unchanged
@@ -145,106 +397,111 @@ def bench_gtts(latency: float = 0.3) -> None:
             results[workers] = (time.perf_counter() - start, len(arrivals))
     server.shutdown()
     serial, requests = results[1]
-    print(f"gtts   fake endpoint, {latency * 1000:.0f} ms per request, {requests} requests for the example article")
-    print(f"gtts   one request at a time (baseline)  {serial:6.2f} s")
+    print(f"gtts   {requests} requests for the example article")
+    row("gtts", "one request at a time (baseline)", serial)
     for workers in (4, 8):
         seconds, _ = results[workers]
-        print(f"gtts   {workers} requests in flight            {seconds:6.2f} s   ratio {seconds / serial:.2f}")
+        row("gtts", f"{workers} requests in flight", seconds, f"ratio {seconds / serial:.2f} (was 0.28 and 0.18)")
 
 
-MEMORY_PROBE = """
-import resource, sys
-import numpy as np
-from pathlib import Path
-from newscast import load_config
-from newscast.episode import write_episode
-from newscast.models import Audio, Clip, Script, Segment
+def bench_profile() -> None:
+    """CPU seconds per stage, summed over threads: each stage's function is wrapped with a thread-time clock
+    (a stage called inside another is counted in its own line only)."""
+    header("profile", "CPU seconds per stage of an in-process build of the example article (all threads)")
+    fresh = "newscast.cli" not in sys.modules
+    started = time.process_time()
+    import newscast.cli  # noqa: F401  (what the console script imports first)
 
-rate, seconds = 22050, 3600
-clip_seconds = 20
-config = load_config()
-segments = [Segment("body", f"paragraph {n}", 500) for n in range(seconds // clip_seconds)]
-script = Script("One hour", tuple(segments))
-rng = np.random.default_rng(0)
-speech = (0.1 * rng.standard_normal(rate * clip_seconds)).astype(np.float32)
-clips = (Clip(segment, Audio(speech.copy(), rate)) for segment in segments)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-episode = write_episode(script, clips, Path(sys.argv[1]), config, "bench")
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-pcm = episode.duration * rate * 2
-print(f"{episode.duration:.0f} {pcm / 1e6:.1f} {(after - before) / 1e3:.1f} {after / 1e3:.1f}")
-"""
+    imports = time.process_time() - started
+    import onnxruntime  # noqa: F401
 
+    from newscast import episode, load_config, loudness, pipeline
+    from newscast.speech import cache as clip_cache
+    from newscast.speech import piper
 
-def bench_memory() -> None:
-    with tempfile.TemporaryDirectory() as scratch:
-        start = time.perf_counter()
-        result = subprocess.run(
-            [sys.executable, "-c", MEMORY_PROBE, str(Path(scratch) / "hour.mp3")],
-            check=True, capture_output=True, text=True,
-        )  # fmt: skip
-        seconds = time.perf_counter() - start
-    duration, pcm_mb, growth_mb, peak_mb = map(float, result.stdout.split())
-    print(f"memory one-hour episode ({duration / 60:.0f} min, mono 22.05 kHz): 16-bit PCM {pcm_mb:.0f} MB")
-    print(
-        f"memory peak growth while assembling {growth_mb:6.0f} MB   ratio {growth_mb / pcm_mb:.2f} of PCM "
-        f"(process peak {peak_mb:.0f} MB; {seconds:.0f} s)"
-    )
+    audio_imports = time.process_time() - started - imports
+    totals: dict[str, float] = {}
+    lock, local = threading.Lock(), threading.local()
 
+    def clocked(owner, name: str, stage: str) -> None:
+        function = getattr(owner, name)
 
-BATCH_ARTICLES = [
-    EXAMPLE,
-    ROOT / "tests" / "data" / "flattened-orchard.txt",
-    ROOT / "tests" / "data" / "wrapped-wire.txt",
-    ROOT / "tests" / "data" / "quarry-lake.html",
-]
+        def wrapper(*args, **kwargs):
+            outer = getattr(local, "stack", None)
+            local.stack = stack = outer or []
+            stack.append(0.0)  # time of the stages called inside this one
+            start = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent = time.thread_time() - start
+                inner = stack.pop()
+                if stack:
+                    stack[-1] += spent
+                with lock:
+                    totals[stage] = totals.get(stage, 0.0) + spent - inner
 
+        setattr(owner, name, wrapper)
 
-def bench_batch() -> None:
-    from newscast import build_episode, load_config
-    from newscast.batch import run_batch
-    from newscast.pipeline import cache_for
-
-    config = load_config(overrides={"speech": {"engine": "piper"}})
-    sources = [str(path) for path in BATCH_ARTICLES]
+    for owner, name, stage in [
+        (pipeline, "episode_script", "read article + script"),
+        (piper, "load_voice", "load the Piper voice"),
+        (piper.PiperEngine, "synthesize", "synthesis (Piper)"),
+        (clip_cache.ClipCache, "get", "clip cache: read"),
+        (clip_cache.ClipCache, "put", "clip cache: write"),
+        (episode, "codec_gain_db", "codec probe (once per setting)"),
+        (episode._Level, "apply", "level each clip (meter + limiter)"),
+        (episode, "prepare_clip", "prepare each clip (resample, fades)"),
+        (episode._Stream, "write", "mix into the stream (limiter, 16-bit copy)"),
+        (loudness.LoudnessMeter, "add", "meter the episode"),
+        (episode._Stream, "_encode", "MP3 encode (LAME)"),
+        (episode._Stream, "reencode", "second pass (only when off target)"),
+        (episode, "write_tags", "ID3 tags"),
+        (episode, "write_sidecars", "sidecars"),
+    ]:
+        clocked(owner, name, stage)
+    if fresh:
+        print(f"profile imports: newscast.cli {imports:.2f} s CPU, then the audio stack {audio_imports:.2f} s")
+    else:
+        print("profile imports: already done by an earlier section (run `bench.py profile` alone to see them)")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        start = time.perf_counter()
-        for index, source in enumerate(sources):
-            cache = cache_for(config, work / "loop-cache")
-            build_episode(source, config, output=work / "loop" / f"{index}.mp3", cache=cache)
-        loop = time.perf_counter() - start
-        timings = {}
-        for workers in (1, 2):
-            start = time.perf_counter()
-            results = run_batch(sources, work / f"dask{workers}", config, workers=workers,
-                                cache_dir=work / f"cache{workers}")  # fmt: skip
-            timings[workers] = time.perf_counter() - start
-            assert all(result.status == "built" for result in results), results
-    count = len(sources)
-    print(f"batch  {count} articles, Piper, empty cache each run; cores: {os.cpu_count()}")
-    print(f"batch  plain loop in one process (baseline)  {loop:6.1f} s   {count * 60 / loop:5.1f} articles/min")
-    for workers, seconds in timings.items():
-        print(
-            f"batch  dask, {workers} worker process{'es' if workers > 1 else '  '}         {seconds:6.1f} s   "
-            f"{count * 60 / seconds:5.1f} articles/min   ratio {seconds / loop:.2f} (cluster start included)"
-        )
+        config = load_config(overrides={"speech": {"engine": "piper"}})
+        cache = pipeline.cache_for(config, work / "cache")
+        for label in ("cold", "warm"):
+            totals.clear()
+            wall, cpu = time.perf_counter(), time.process_time()
+            built = pipeline.build_episode(EXAMPLE, config, output=work / f"{label}.mp3", cache=cache)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            print(f"profile {label} build: {built.duration:.0f} s of audio, {wall:.2f} s wall, {cpu:.2f} s CPU")
+            for stage, seconds in sorted(totals.items(), key=lambda item: -item[1]):
+                if seconds >= 0.005:
+                    print(f"profile   {stage:44s}{seconds:6.2f} s")
+            print(f"profile   {'(the rest)':44s}{cpu - sum(totals.values()):6.2f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sections", nargs="*", choices=["piper", "gtts", "memory", "batch", []], default=[])
+    parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], default=[], metavar="SECTION",
+                        help=f"any of: {', '.join(SECTIONS)} [default: all]")  # fmt: skip
     parser.add_argument("--runs", type=int, default=3, help="runs per timing; the median is printed")
     args = parser.parse_args()
-    sections = args.sections or ["piper", "gtts", "memory", "batch"]
-    if "piper" in sections:
-        bench_piper(args.runs)
-    if "gtts" in sections:
-        bench_gtts()
-    if "memory" in sections:
-        bench_memory()
-    if "batch" in sections:
-        bench_batch()
+    if shutil.which("sh") is None:
+        sys.exit("bench.py needs a POSIX shell for the batch baseline")
+    print(f"newscast bench on {os.uname().nodename}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    chosen = args.sections or SECTIONS
+    for section in SECTIONS:
+        if section in chosen:
+            {
+                "startup": lambda: bench_startup(args.runs),
+                "piper": lambda: bench_piper(args.runs),
+                "batch": bench_batch,
+                "growth": lambda: bench_growth(args.runs),
+                "memory": bench_memory,
+                "gtts": bench_gtts,
+                "profile": bench_profile,
+            }[section]()
+    print(f"\ndone  [{load()}]")
 
 
 if __name__ == "__main__":

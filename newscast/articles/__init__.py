@@ -15,7 +15,6 @@ from ..limits import TooLarge, read_bounded
 from ..models import Article
 from .html import looks_like_html, parse_html
 from .text import parse_scrape
-from .web import fetch, is_url
 
 __all__ = ["STDIN", "read_article", "read_text"]
 
@@ -38,7 +37,9 @@ def read_article(source: str | Path) -> Article:
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         _check_size(len(data), "standard input")
         return read_text(decode(data, "standard input"), "stdin")
-    if is_url(source):
+    if source.startswith(("http://", "https://")):  # web.is_url; web (and requests) load only for URLs
+        from .web import fetch
+
         page = fetch(source)
         text = decode(page.content, source, page.charset)
         if page.content_type == "text/html" or looks_like_html(text):

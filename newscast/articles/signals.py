@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 from ..models import Article
 
@@ -22,10 +23,18 @@ _SAMPLE_WORDS = 3000
 
 @cache
 def stoplists() -> dict[str, frozenset[str]]:
-    """jusText's stoplists by language name, loaded once."""
-    import justext
+    """jusText's stoplists by language name, loaded once: read as the data files they are, since importing
+    justext itself would load lxml on every text-only path."""
+    import importlib.util
 
-    return {name: frozenset(justext.get_stoplist(name)) for name in justext.get_stoplists()}
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    folder = Path(spec.submodule_search_locations[0]) / "stoplists"
+    return {
+        path.stem: frozenset(word.lower() for word in path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(folder.glob("*.txt"))
+    }
 
 
 def words(text: str) -> list[str]:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
-import requests
-
 from ..config import EngineOptions, SpeechConfig
 from ..errors import ConfigError, EngineError
 from ..models import Audio
@@ -94,6 +92,8 @@ PROBE_SECONDS = 1.5  # `--engine auto` decides within about two seconds, whateve
 
 def google_reachable(tld: str = "com", timeout: float = PROBE_SECONDS) -> bool:
     """Does Google Translate's host answer? Bounded (``timeout`` + 0.5 s) even when DNS or a proxy hangs."""
+    import requests
+
     answered = threading.Event()
 
     def probe() -> None:

@@ -18,7 +18,6 @@ import tempfile
 from pathlib import Path
 
 import platformdirs
-import soundfile
 
 from ..errors import ConfigError
 from ..models import Audio
@@ -114,6 +113,8 @@ class ClipCache:
         fields = _ENTRY.fullmatch(path.name)
         assert fields is not None  # _entries only yields matching names
         size = int(fields["size"])
+        import soundfile  # here: a build that finds its episode up to date never loads the audio stack
+
         try:
             with path.open("rb") as file:
                 data = file.read(size + 1)
@@ -125,6 +126,8 @@ class ClipCache:
         return Audio(samples, rate) if samples.ndim == 1 else None
 
     def put(self, identity: str, text: str, audio: Audio) -> None:
+        import soundfile
+
         temporary: Path | None = None
         try:
             buffer = io.BytesIO()

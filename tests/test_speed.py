@@ -1,0 +1,222 @@
+"""What keeps newscast fast: an unchanged episode is not built again, start-up skips the audio stack, and the
+cheaper levelling maths gives the same answers as the plain versions."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import soundfile
+from mutagen.id3 import ID3
+from typer.testing import CliRunner
+
+from newscast import build_episode, load_config
+from newscast.cli import app
+from newscast.loudness import _running_min, limit
+from newscast.metadata import FINGERPRINT_TAG, sidecar_paths
+from newscast.pipeline import build_fingerprint, episode_script
+
+from .conftest import EXAMPLE_ARTICLE, ToneEngine
+
+runner = CliRunner()
+HEAVY = ("numpy", "soundfile", "onnxruntime", "trafilatura", "lxml", "mutagen", "pydub", "requests")
+
+
+def run(*args):
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+def test_unchanged_rebuild_is_up_to_date_and_leaves_the_file_alone(tmp_path):
+    output = tmp_path / "e.mp3"
+    assert run("build", EXAMPLE_ARTICLE, "-e", "tone", "-o", output).exit_code == 0
+    before = output.stat().st_mtime_ns, [path.stat().st_mtime_ns for path in sidecar_paths(output)]
+    ToneEngine.calls = []
+    result = run("build", EXAMPLE_ARTICLE, "-e", "tone", "-o", output)
+    assert result.exit_code == 0, result.output
+    assert "is up to date" in " ".join(result.stderr.split())
+    assert "--force" in result.stderr
+    assert (output.stat().st_mtime_ns, [path.stat().st_mtime_ns for path in sidecar_paths(output)]) == before
+    assert ToneEngine.calls == []
+
+
+def test_force_builds_an_up_to_date_episode_again(tmp_path):
+    output = tmp_path / "e.mp3"
+    assert run("build", EXAMPLE_ARTICLE, "-e", "tone", "-o", output).exit_code == 0
+    os.utime(output, ns=(0, 0))
+    result = run("build", EXAMPLE_ARTICLE, "-e", "tone", "-o", output, "--force")
+    assert result.exit_code == 0, result.output
+    assert f"wrote {output}" in " ".join(result.stderr.split())
+    assert output.stat().st_mtime_ns > 0  # written again
+
+
+def test_the_fingerprint_is_kept_in_the_episode_tags(tmp_path):
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    episode = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "e.mp3")
+    script = episode_script([EXAMPLE_ARTICLE], config)
+    assert episode.fingerprint == build_fingerprint(script, config)
+    assert ID3(tmp_path / "e.mp3").getall(f"TXXX:{FINGERPRINT_TAG}")[0].text[0] == episode.fingerprint
+    assert not episode.up_to_date
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"pauses": {"segment": 900}},  # the clips stay, the episode does not
+        {"script": {"order": ["headline", "body"]}},
+        {"output": {"bitrate": 96}},
+        {"show": {"name": "Another show"}},
+        pytest.param({"speech": {"length_scale": 1.1}}, marks=pytest.mark.slow),  # about 7 s
+    ],
+)
+def test_a_changed_setting_builds_again(tmp_path, change):
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    output = tmp_path / "e.mp3"
+    build_episode(EXAMPLE_ARTICLE, config, output=output)
+    changed = load_config(overrides={"speech": {"engine": "tone"}, **change})
+    episode = build_episode(EXAMPLE_ARTICLE, changed, output=output)
+    assert not episode.up_to_date
+    assert build_episode(EXAMPLE_ARTICLE, changed, output=output).up_to_date
+
+
+def test_settings_that_do_not_change_the_audio_keep_it_up_to_date(tmp_path):
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    output = tmp_path / "e.mp3"
+    build_episode(EXAMPLE_ARTICLE, config, output=output)
+    other = load_config(overrides={"speech": {"engine": "tone", "workers": 3}, "cache": {"max_size_mb": 7}})
+    assert build_episode(EXAMPLE_ARTICLE, other, output=output).up_to_date
+
+
+def test_a_changed_music_file_builds_again(tmp_path):
+    music = tmp_path / "bed.wav"
+    tone = (0.1 * np.sin(2 * np.pi * 220 * np.arange(16_000 * 3) / 16_000)).astype(np.float32)
+    soundfile.write(music, tone, 16_000)
+    config = load_config(overrides={"speech": {"engine": "tone"}, "music": {"intro": str(music)}})
+    output = tmp_path / "e.mp3"
+    build_episode(EXAMPLE_ARTICLE, config, output=output)
+    assert build_episode(EXAMPLE_ARTICLE, config, output=output).up_to_date
+    soundfile.write(music, tone[: 16_000 * 2], 16_000)  # same path, other music
+    assert not build_episode(EXAMPLE_ARTICLE, config, output=output).up_to_date
+
+
+def test_a_missing_sidecar_or_foreign_file_builds_again(tmp_path):
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    output = tmp_path / "e.mp3"
+    build_episode(EXAMPLE_ARTICLE, config, output=output)
+    sidecar_paths(output)[0].unlink()
+    assert not build_episode(EXAMPLE_ARTICLE, config, output=output).up_to_date
+    assert sidecar_paths(output)[0].is_file()
+    output.write_bytes(b"not an mp3 at all")
+    episode = build_episode(EXAMPLE_ARTICLE, config, output=output)
+    assert not episode.up_to_date
+    samples, rate = soundfile.read(output)
+    assert len(samples) / rate == pytest.approx(episode.duration, abs=0.05)
+
+
+def test_changed_script_builds_again(tmp_path):
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    script = episode_script([EXAMPLE_ARTICLE], config)
+    edited = dataclasses.replace(script, segments=script.segments[:-1])
+    assert build_fingerprint(script, config) != build_fingerprint(edited, config)
+    assert build_fingerprint(script, config) == build_fingerprint(episode_script([EXAMPLE_ARTICLE], config), config)
+
+
+PROBE = """
+import json, sys
+from newscast.cli import main
+sys.argv = ["newscast", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in {heavy} if name in sys.modules)), file=sys.stderr)
+"""
+
+
+def loaded_modules(*args: str) -> list[str]:
+    """The heavy modules a real `newscast ARGS` process imported."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stderr.strip().splitlines()[-1])
+
+
+def test_help_and_script_do_not_load_the_audio_stack():
+    assert loaded_modules("--help") == []
+    assert loaded_modules("script", str(EXAMPLE_ARTICLE)) == []
+
+
+def test_an_up_to_date_build_does_not_load_the_audio_stack(tmp_path):
+    output = tmp_path / "e.mp3"
+    build_episode(EXAMPLE_ARTICLE, load_config(overrides={"speech": {"engine": "tone"}}), output=output)
+    # the child reads the same (isolated) config; the tone engine is not even needed to see nothing changed
+    assert loaded_modules("build", str(EXAMPLE_ARTICLE), "-e", "tone", "-o", str(output)) == ["mutagen"]
+
+
+def test_limiter_moving_average_matches_a_convolution():
+    rng = np.random.default_rng(3)
+    samples = (0.4 * rng.standard_normal(50_000)).astype(np.float32)
+    rate, ceiling_db = 22_050, -3.0
+    limited = limit(samples, rate, ceiling_db)
+    # the same limiter with the direct convolution it replaced
+    width = round(0.005 * rate)
+    wanted = np.minimum(1.0, 10 ** (ceiling_db / 20) / np.maximum(np.abs(samples).astype(np.float64), 1e-12))
+    envelope = np.pad(_running_min(wanted, 2 * width + 1), width // 2, mode="edge")
+    kernel = np.ones(2 * (width // 2) + 1)
+    reference = samples * np.convolve(envelope, kernel / len(kernel), mode="valid")
+    assert np.max(np.abs(limited - reference)) < 1e-6
+    assert np.abs(limited).max() <= 10 ** (ceiling_db / 20) + 1e-6
+
+
+def test_clip_edges_are_faded_to_silence(tmp_path):
+    config = load_config(overrides={"speech": {"engine": "tone"}, "pauses": {"fade": 8}})
+    episode = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "e.mp3")
+    samples, rate = soundfile.read(tmp_path / "e.mp3")
+    for start, end in episode.timeline[1:4]:
+        first, last = round(start * rate), round(end * rate)
+        edge = round(0.002 * rate)  # the first and last 2 ms of an 8 ms fade stay quiet
+        body = np.abs(samples[first + 4 * edge : last - 4 * edge]).max()
+        assert np.abs(samples[first : first + edge]).max() < body / 3
+        assert np.abs(samples[last - edge : last]).max() < body / 3
+
+
+def test_the_second_pass_reads_the_kept_samples_back(tmp_path, monkeypatch):
+    from newscast import episode as assembly
+
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    once = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "once.mp3")
+    monkeypatch.setattr(assembly, "RETRY_ABOVE_LU", -1.0)  # every episode takes the second pass
+    twice = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "twice.mp3")
+    a, _ = soundfile.read(tmp_path / "once.mp3")
+    b, _ = soundfile.read(tmp_path / "twice.mp3")
+    assert len(a) == len(b)
+    assert twice.duration == pytest.approx(once.duration)
+    assert twice.loudness == pytest.approx(-19.0, abs=0.3)
+    assert np.corrcoef(a, b)[0, 1] > 0.99  # the same audio, at most a small gain apart
+
+
+@pytest.mark.slow
+def test_assembly_does_not_hold_the_episode_in_memory(tmp_path):
+    import tracemalloc
+
+    from newscast.episode import write_episode
+    from newscast.models import Audio, Clip, Script, Segment
+
+    rate, minutes, clip_seconds = 16_000, 10, 5
+    segments = [Segment("body", f"paragraph {n}", 300) for n in range(minutes * 60 // clip_seconds)]
+    speech = (0.1 * np.random.default_rng(0).standard_normal(rate * clip_seconds)).astype(np.float32)
+    clips = (Clip(segment, Audio(speech.copy(), rate)) for segment in segments)
+    config = load_config()
+    tracemalloc.start()
+    try:
+        episode = write_episode(Script("Ten minutes", tuple(segments)), clips, tmp_path / "e.mp3", config, "test")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    pcm_bytes = episode.duration * rate * 2
+    assert episode.duration > minutes * 60
+    assert peak < 0.5 * pcm_bytes  # the samples kept for a second pass live in a scratch file
