@@ -26,11 +26,11 @@ from .articles import MAX_INPUT_BYTES, read_article, read_text
 from .articles.web import fetch, is_url
 from .batch import BUILT, FAILED, SKIPPED, ArticleResult, batch_config, build_article, run_scripts
 from .config import Config
-from .episode import episode_stem
 from .errors import ArticleError, ConfigError, NewscastError
 from .feed import FeedSettings, write_feed
 from .files import write_atomically
 from .models import Article, Script, Status
+from .naming import episode_stem
 from .readback import sidecar_paths
 from .script import build_roundup, build_script
 

@@ -25,7 +25,7 @@ from .speech.text import speakable, split_sentences
 
 MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
-# The audio stack (numpy, soundfile, pydub, mutagen) is imported where audio is made, so reading, scripting
+# The audio stack (numpy, soundfile, soxr, mutagen) is imported where audio is made, so reading, scripting
 # and an up-to-date check never pay for it.
 if TYPE_CHECKING:
     from .speech.cache import ClipCache
@@ -125,7 +125,7 @@ def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[
     """One clip of a segment's sentences, ``gap_seconds`` apart, with a cue for each."""
     import numpy as np
 
-    from .episode import resample
+    from .audio import resample
 
     if not audios:
         return Clip(segment, Audio(np.zeros(0, dtype=np.float32), 22_050))
@@ -237,8 +237,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_inputs(config: Config) -> None:
     """The files the config names (cover, music) are checked before the expensive work, not after it."""
-    from .episode import check_music
     from .metadata import cover_art
+    from .music import check_music
 
     cover_art(config)
     for path in (config.music.intro, config.music.outro, config.roundup.sting):
