@@ -1,4 +1,4 @@
-"""The one exception hierarchy; the CLI maps it to messages and exit codes."""
+"""The one exception hierarchy, by what went wrong (not where); the CLI maps it to messages and exit codes."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The podcast feed: RSS 2.0 with iTunes and Podcasting 2.0 tags over the episodes in a folder.
 
-Everything an item needs is read back from the episodes themselves (their ID3 tags and sidecars), so the
-feed can be rebuilt at any time from the folder alone.
+Everything an item needs is read back from the episodes themselves (their ID3 tags and sidecars, through
+readback.py), so the feed can be rebuilt at any time from the folder alone.
 """
 
 from __future__ import annotations

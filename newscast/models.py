@@ -1,4 +1,5 @@
-"""Plain data passed between the stages: Article -> Script -> Clips -> Episode."""
+"""Plain data passed between the stages (Article -> Script -> Clips -> Episode), and the names they share as
+enums (StrEnum: each member is its string, so JSON and comparisons with text are unchanged)."""
 
 from __future__ import annotations
 
