@@ -41,10 +41,13 @@ def codec_gain_db(frame_rate: int, channels: int, bitrate: int) -> float:
     times = np.arange(frame_rate) / frame_rate
     probe = np.sum([0.05 * np.sin(2 * np.pi * frequency * times) for frequency in frequencies], axis=0)
     buffer = io.BytesIO()
-    with open_mp3(buffer, frame_rate, channels, bitrate) as encoder:
-        encoder.write(np.repeat(probe[:, None], channels, axis=1).astype(np.float32))
-    buffer.seek(0)
-    decoded, _ = soundfile.read(buffer, dtype="float32", always_2d=True)
+    try:
+        with open_mp3(buffer, frame_rate, channels, bitrate) as encoder:
+            encoder.write(np.repeat(probe[:, None], channels, axis=1).astype(np.float32))
+        buffer.seek(0)
+        decoded, _ = soundfile.read(buffer, dtype="float32", always_2d=True)
+    except (soundfile.LibsndfileError, RuntimeError) as error:  # the encoder itself failing: a clean error too
+        raise AudioError(f"encoding the MP3 failed: {error}") from error
     before = np.abs(np.fft.rfft(probe))[list(frequencies)]
     after = np.abs(np.fft.rfft(decoded[:frame_rate, 0], frame_rate))[list(frequencies)]
     return float(20 * np.log10(np.mean(after / before)))

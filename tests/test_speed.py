@@ -145,11 +145,13 @@ def loaded_modules(*args: str) -> list[str]:
     return json.loads(result.stderr.strip().splitlines()[-1])
 
 
+@pytest.mark.subprocess
 def test_help_and_script_do_not_load_the_audio_stack():
     assert loaded_modules("--help") == []
     assert loaded_modules("script", str(EXAMPLE_ARTICLE)) == []
 
 
+@pytest.mark.subprocess
 def test_an_up_to_date_build_does_not_load_the_audio_stack(tmp_path):
     output = tmp_path / "e.mp3"
     build_episode(EXAMPLE_ARTICLE, load_config(overrides={"speech": {"engine": "tone"}}), output=output)
