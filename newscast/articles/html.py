@@ -1,4 +1,8 @@
-"""Saved HTML pages -> Article: trafilatura finds the article, then the same noise rules as text."""
+"""Saved HTML pages -> Article: trafilatura finds the article, then the same noise rules as text.
+
+Every text node trafilatura keeps becomes a unit (the recall floor); units that are nearly all link text
+are dropped here, and the rest go to ``units.read_body``, the body classification the text reader uses too.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ import warnings
 from ..errors import ArticleError
 from ..models import Article, Dropped
 from . import noise, signals
-from .byline import byline_fields
+from .byline import byline_fields, is_byline
 from .dates import find_date
-from .text import TABLE_MARK, is_byline, read_body
+from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
 _LEADING_MARKUP = re.compile(r"<(?:!--|style|script|meta|link|title|br|b|div|p|article|\?xml)[\s/>]", re.IGNORECASE)
