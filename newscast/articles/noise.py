@@ -623,5 +623,12 @@ def _is_link_text(unit: str) -> bool:
 def teaser_runs(units: list[str]) -> set[int]:
     """Two or more short unpunctuated lines in a row inside a body are a block of related links,
     and so are three or more link-sized lines in any case (a site footer)."""
-    runs = [*_runs(units, is_heading_like, 2), *_runs(units, _is_link_text, 3)]
+    runs = [run for run in _runs(units, is_heading_like, 2) if not _heads_a_section(units, run)]
+    runs += _runs(units, _is_link_text, 3)
     return {index for run in runs for index in run}
+
+
+def _heads_a_section(units: list[str], run: list[int]) -> bool:
+    """A heading and its subheading ("Mayor vs. council", "WINNER: Mayor") over a paragraph of story prose."""
+    after = run[-1] + 1
+    return len(run) == 2 and after < len(units) and signals.is_prose(units[after], "")

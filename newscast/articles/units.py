@@ -120,6 +120,8 @@ def read_body(units: list[str], headline: str, language: str = "English", extrac
             # A subheading introduces what follows it; one with nothing after it is a stray link.
             if following and not noise.is_heading_like(following) and not is_credit(following, from_end - 1):
                 body.blocks.append(Block(HEADING, unit))
+            elif following and index + 2 < len(units) and signals.is_prose(units[index + 2], ""):
+                body.blocks.append(Block(HEADING, unit))  # a heading over its subheading ("WINNER: Mayor")
             elif extracted and len(unit.split()) > 1:  # a short line kept among others ("Meal 1", "Tickets: ...")
                 body.blocks.append(Block(PARAGRAPH, unit))
             else:
