@@ -36,10 +36,13 @@ def is_heading_like(text: str) -> bool:
     )
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
+
+
 def fingerprint(text: str) -> str:
     """Letters and digits only, case-folded: equal for a line and its HTML-escaped twin."""
     text = DURATION.sub("", html.unescape(html.unescape(text)))
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -476,13 +479,13 @@ def near_marker(units: list[str], index: int, markers: list[bool], reach: int = 
     return any(markers[i] for i in range(low, high) if i != index)
 
 
-def repeated_units(units: list[str]) -> set[int]:
+def repeated_units(units: list[str], markers: list[bool] | None = None) -> set[int]:
     """Repeated lines are furniture: gallery captions, video titles, teaser twins.
 
     A line repeated next to gallery or player chrome goes with all its copies; any other repeated
     line (a subheading, a pull quote, a scrape that doubled a block) keeps its first copy.
     """
-    markers = [is_marker(unit) for unit in units]
+    markers = markers if markers is not None else [is_marker(unit) for unit in units]
     positions: dict[str, list[int]] = {}
     for index, unit in enumerate(units):
         key = fingerprint(unit)
@@ -499,9 +502,9 @@ def repeated_units(units: list[str]) -> set[int]:
     return drop
 
 
-def sandwiched_between_markers(units: list[str]) -> set[int]:
+def sandwiched_between_markers(units: list[str], markers: list[bool] | None = None) -> set[int]:
     """A caption or a video title sits between two pieces of gallery or player chrome."""
-    markers = [is_marker(unit) for unit in units]
+    markers = markers if markers is not None else [is_marker(unit) for unit in units]
     return {
         index for index in range(1, len(units) - 1) if not markers[index] and markers[index - 1] and markers[index + 1]
     }
@@ -546,11 +549,15 @@ def paywall_blocks(units: list[str]) -> set[int]:
     return drop
 
 
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_LATIN = re.compile(r"[^\u0000-\u024f]+")
+
+
 def _latin_share(text: str) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = _NOT_LETTER.sub("", text)
     if not letters:
         return 1.0
-    return sum(1 for ch in letters if ch < "\u0250") / len(letters)
+    return len(_NOT_LATIN.sub("", letters)) / len(letters)
 
 
 def other_script_links(units: list[str]) -> set[int]:
@@ -605,12 +612,17 @@ CONTEXT_RULES = (
 )
 
 
+_MARKER_RULES = (repeated_units, sandwiched_between_markers)  # given the markers, computed once
+
+
 def furniture_in_context(units: list[str], prose: list[bool] | None = None) -> dict[int, str]:
     """Every unit that some rule, alone or in context, calls furniture, with the rule's name."""
     prose = prose or [False] * len(units)
     drop = {index: rule for index, unit in enumerate(units) if (rule := furniture_rule(unit, prose[index]))}
+    markers = [is_marker(unit) for unit in units]
     for name, rule in CONTEXT_RULES:
-        for index in rule(units):
+        found = rule(units, markers) if rule in _MARKER_RULES else rule(units)
+        for index in found:
             drop.setdefault(index, name)
     return drop
 
