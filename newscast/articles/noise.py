@@ -64,7 +64,7 @@ def unescape_entities(text: str) -> str:
 
 def strip_inline_tags(text: str) -> str:
     """Remove HTML tags that leaked into the text (``<a href=...>``, ``</b>``, ``<br/>``)."""
-    return _TAG.sub(" ", text)
+    return _TAG.sub(" ", text) if "<" in text else text
 
 
 def strip_control_characters(text: str) -> str:
@@ -131,6 +131,8 @@ _TRAILING_READ_MORE = re.compile(r"\s*\b(?:Read More|READ MORE|Read more)\s*(?:\
 
 def strip_trailing_read_more(text: str) -> str:
     """Drop a "Read More" link glued to the end of a paragraph."""
+    if not text.rstrip(" \t\n.\u2026>").lower().endswith("read more"):
+        return text  # the pattern below cannot match: skip its scan of a long paragraph
     stripped = _TRAILING_READ_MORE.sub("", text)
     return stripped if stripped else text
 
