@@ -41,3 +41,54 @@ def test_two_teaser_titles_between_paragraphs_are_still_dropped():
     body = spoken_body(read_text(page))
     assert "Ferries go electric" not in body and "Tides explained" not in body
     assert all(sentence in body for sentence in STORY[2:])
+
+
+# ------------------------------------------------------------------------------------------------
+# Link density: a unit that is all link text is a link to another page, unless it is a statement of the story
+
+
+def html_story(*paragraphs: str) -> str:
+    body = "".join(paragraph if paragraph.startswith("<ul>") else f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Bridge reopens</title></head>'
+        f"<body><article><h1>{HEADLINE}</h1>{body}</article></body></html>"
+    )
+
+
+def test_a_sentence_of_the_story_that_is_all_link_text_is_spoken():
+    linked = (
+        '<a href="/report">One likely reason for the delay is that the county never ordered the steel girders'
+        " until the barge inquiry had closed.</a> Nobody said why."
+    )
+    article = read_text(html_story(STORY[0], " ".join(STORY[2:4]), linked, " ".join(STORY[4:])))
+    assert "One likely reason for the delay is that the county never ordered" in spoken_body(article)
+
+
+def test_linked_teaser_titles_and_calls_are_still_dropped():
+    teasers = (
+        '<ul><li><a href="/ferries">Ferries go electric on the north shore</a></li>'
+        '<li><a href="/shop">&gt;&gt;&gt; Order the new print edition now! &lt;&lt;&lt;</a></li>'
+        '<li><a href="/fed">What does the county do with a toll it no longer charges?</a></li></ul>'
+    )
+    article = read_text(html_story(STORY[0], " ".join(STORY[2:4]), teasers, " ".join(STORY[4:])))
+    body = spoken_body(article)
+    assert "Ferries go electric" not in body and "print edition" not in body and "no longer charges" not in body
+    assert {d.rule for d in article.dropped if "Ferries" in d.text} == {"link to another page"}
+    assert STORY[4] in body
+
+
+def test_spanish_teaser_label_with_its_title_is_dropped():
+    teaser = "PUEDES VER: ¿Qué es el consejo municipal y para qué sirve?"
+    article = read_text(scrape(HEADLINE, BYLINE, STORY[0], teaser, *STORY[2:]))
+    assert teaser not in spoken_body(article)
+    assert "Puedes ver cómo el puente se abre cada mañana a las seis, dijo el alcalde." in spoken_body(
+        read_text(
+            scrape(
+                HEADLINE,
+                BYLINE,
+                STORY[0],
+                "Puedes ver cómo el puente se abre cada mañana a las seis, dijo el alcalde.",
+                *STORY[2:],
+            )
+        )
+    )

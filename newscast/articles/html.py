@@ -155,6 +155,19 @@ LINK_SHARE = 0.8
 _LINK_MAX_WORDS = 30
 
 
+_STATEMENT_END = re.compile(r"\w[.)][\"'\u201d\u2019]*$")
+
+
+def _linked_statement(unit: str, language: str) -> bool:
+    """A sentence of the story that happens to be all link text: prose of seven words or more ending in a
+    full stop. Teasers are titles, questions or exclamations ("Jetzt bestellen!", "What is the Fed?")."""
+    return (
+        bool(_STATEMENT_END.search(unit))
+        and len(signals.words(unit)) >= signals.PROSE_MIN_WORDS
+        and signals.is_prose(unit, language)
+    )
+
+
 _DATA_CELL_WORDS = 12
 
 
@@ -201,22 +214,19 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
-    links = [
-        Dropped(unit, "link to another page")
+    language = signals.detect_language(" ".join(units))
+    linked = [
+        share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
         for unit, share in zip(units, shares, strict=True)
-        if share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS
     ]
-    units = [
-        unit
-        for unit, share in zip(units, shares, strict=True)
-        if not (share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS)
-    ]
+    links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
+    units = [unit for unit, link in zip(units, linked, strict=True) if not link]
     headline = noise.clean_unit(h1 or _visible_headline(html, tree.get("title") or "") or tree.get("title") or "")
     author = noise.clean_unit(tree.get("author") or "")
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
-    body = read_body(units, headline, signals.detect_language(" ".join(units)), extracted=True)
+    body = read_body(units, headline, language, extracted=True)
     if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
     date = tree.get("date") or ""

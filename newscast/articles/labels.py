@@ -37,6 +37,7 @@ TEASER_LABELS = (
     "vea también",
     "mira también",
     "le puede interesar",
+    "puedes ver",
     "notas relacionadas",
     "noticias relacionadas",
     "weitere artikel zum thema",
