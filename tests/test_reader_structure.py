@@ -92,3 +92,34 @@ def test_spanish_teaser_label_with_its_title_is_dropped():
             )
         )
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# Credits: a short wire credit at the end is a credit, not a stray short line
+
+
+def test_wire_credit_at_the_end_of_an_html_story_is_a_credit():
+    article = read_text(html_story(STORY[0], " ".join(STORY[2:4]), " ".join(STORY[4:]), "With Post wires"))
+    assert article.credits == ("With Post wires",)
+
+
+def test_a_sentence_starting_with_with_stays_in_the_story():
+    sentence = "With wires down across the county, crews worked through the night to restore power."
+    article = read_text(html_story(STORY[0], " ".join(STORY[2:4]), " ".join(STORY[4:]), sentence))
+    assert sentence in spoken_body(article) and article.credits == ()
+
+
+# ------------------------------------------------------------------------------------------------
+# Leaked tags: a title in angle brackets is text, not markup
+
+
+def test_title_in_angle_brackets_is_spoken():
+    sentence = "Visitors who watched <The Palace: Tale of a Clown> left glowing reviews of the show on Tuesday."
+    assert noise.strip_inline_tags(sentence) == sentence
+    article = read_text(scrape(HEADLINE, BYLINE, STORY[0], sentence, *STORY[2:]))
+    assert "The Palace: Tale of a Clown" in spoken_body(article)
+
+
+def test_leaked_tags_are_still_removed():
+    cleaned = noise.clean_unit('The <a href="/x">county</a> said <b>no</b>.<br/><P>It <SPAN class="x">did</SPAN>.')
+    assert "<" not in cleaned and cleaned.startswith("The county said no") and "It did" in cleaned

@@ -48,7 +48,15 @@ def fingerprint(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Cleaners: str -> str
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# A leaked tag: an element name with attributes ("<a href=...>"), or a known element alone ("</b>", "<br/>").
+# "<The Palace: Tale of a Clown>" (a title in angle brackets) is text.
+_HTML_ELEMENTS = (
+    "a|abbr|article|aside|audio|b|big|blockquote|body|br|button|center|cite|code|del|div|em|figcaption|figure|font"
+    "|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|label|li|link|mark|meta|nav|noscript|ol|p"
+    "|picture|pre|q|s|script|section|small|source|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|time"
+    "|title|tr|tt|u|ul|video"
+)
+_TAG = re.compile(rf"</?(?:(?i:{_HTML_ELEMENTS})\s*/?>|[A-Za-z][A-Za-z0-9]*\s[^<>]*=[^<>]*>)")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u200c\u200d\ufeff]")
 
 

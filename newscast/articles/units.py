@@ -49,6 +49,7 @@ def split_dateline(paragraph: str) -> tuple[str, str]:
 _CREDIT = re.compile(
     r"\bcontributed(?: reporting)?(?: to (?:this|the) (?:report|story|article))?\s*\.?$"
     r"|\bcontributed (?:reporting|research)\b"
+    r"|^with (?:[\w.]+ ){0,2}(?:wires|wire services|news agencies)\.?$"
     r"|^(?:additional )?reporting by\b|^(?:writing|editing|edited|compiled|produced|written) by\b"
     r"|\breported (?:from|this story)\b|^this (?:story|article|report) (?:was|has been) (?:updated|corrected)",
     re.IGNORECASE,
@@ -148,6 +149,8 @@ def _short_lines_at_the_edges(units: list[str], prose: list[bool]) -> set[int]:
         unit = units[index]
         if prose[index] or unit.startswith(TABLE_MARK) or noise.BULLET.match(unit):
             return False  # list items and tables are the page's own structure
+        if is_credit(unit, len(units) - 1 - index):
+            return False  # "With Post wires": the story's credit, kept apart, not a stray line
         return len(unit.split()) <= _EDGE_LINE_WORDS and not _SENTENCE_END.search(unit)
 
     edges: set[int] = set()
