@@ -123,3 +123,27 @@ def test_title_in_angle_brackets_is_spoken():
 def test_leaked_tags_are_still_removed():
     cleaned = noise.clean_unit('The <a href="/x">county</a> said <b>no</b>.<br/><P>It <SPAN class="x">did</SPAN>.')
     assert "<" not in cleaned and cleaned.startswith("The county said no") and "It did" in cleaned
+
+
+# ------------------------------------------------------------------------------------------------
+# Headline: an h1 that shares no word with the page's title is a section name, not the story's headline
+
+
+def html_titled(title: str, h1: str) -> str:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in (STORY[0], " ".join(STORY[2:4]), " ".join(STORY[4:])))
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>'
+        f'<meta property="og:title" content="{title}"></head>'
+        f"<body><article><h1>{h1}</h1>{body}</article></body></html>"
+    )
+
+
+def test_section_name_in_the_h1_is_not_the_headline():
+    article = read_text(html_titled(HEADLINE, "Press releases"))
+    assert article.headline == HEADLINE
+
+
+def test_h1_rewritten_from_the_title_stays_the_headline():
+    h1 = "Millbrook bridge reopens to cheers after repairs"
+    article = read_text(html_titled("Bridge reopens: county counts the cost", h1))
+    assert article.headline == h1

@@ -206,6 +206,15 @@ def _visible_headline(html: str, title: str) -> str:
     return ""
 
 
+def _headline(html: str, h1: str, title: str) -> str:
+    """The h1 in the article; but an h1 that shares no word with the page's title is a section or site
+    name ("Pressemitteilungen", "While you are here..."): then the page's own h1 that matches the title,
+    or the title."""
+    if h1 and (not title or _words(h1) & _words(title)):
+        return h1
+    return _visible_headline(html, title) or title or h1
+
+
 def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     """Read a saved or fetched HTML news page."""
     tree = _extract_tree(html, url)
@@ -221,7 +230,9 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     ]
     links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
     units = [unit for unit, link in zip(units, linked, strict=True) if not link]
-    headline = noise.clean_unit(h1 or _visible_headline(html, tree.get("title") or "") or tree.get("title") or "")
+    headline = _headline(html, h1, noise.clean_unit(tree.get("title") or ""))
+    if h1 and h1 != headline:
+        units = [h1, *units]  # an h1 that is not the headline is still the page's text (the edge rules judge it)
     author = noise.clean_unit(tree.get("author") or "")
     byline = ""
     if author:
