@@ -41,7 +41,10 @@ _NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
 
 def fingerprint(text: str) -> str:
     """Letters and digits only, case-folded: equal for a line and its HTML-escaped twin."""
-    text = DURATION.sub("", html.unescape(html.unescape(text)))
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if text.removesuffix("\n")[-1:].isdigit():  # DURATION ends in a digit: skip its scan otherwise
+        text = DURATION.sub("", text)
     return _NOT_ALNUM.sub("", text.casefold())
 
 
@@ -262,7 +265,8 @@ def is_video_player_text(text: str) -> bool:
     """Player chrome: "JUST WATCHED", "Replay", "More Videos ...", "MUST WATCH", "Title 02:15"."""
     if _PLAYER_LABEL.match(text):
         return True
-    if _TITLE_WITH_DURATION.match(text) and not _CLOCK_TIME.search(text):
+    ends_in_digit = text.removesuffix("\n")[-1:].isdigit()
+    if ends_in_digit and _TITLE_WITH_DURATION.match(text) and not _CLOCK_TIME.search(text):
         return True
     return bool(_MEDIA_LABEL.match(text)) and len(text) <= 150
 
@@ -570,9 +574,12 @@ def _latin_share(text: str) -> float:
     return len(_NOT_LATIN.sub("", letters)) / len(letters)
 
 
+_SCRIPT_SAMPLE = 100_000  # characters: the page's script is plain from its first hundred thousand
+
+
 def other_script_links(units: list[str]) -> set[int]:
     """Short lines in another script than the page ("Read in Chinese" links on an English page)."""
-    if _latin_share(" ".join(units)) < 0.8:
+    if _latin_share(" ".join(units)[:_SCRIPT_SAMPLE]) < 0.8:
         return set()
     return {index for index, unit in enumerate(units) if len(unit) <= 80 and _latin_share(unit) < 0.5}
 
