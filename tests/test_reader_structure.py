@@ -147,3 +147,26 @@ def test_h1_rewritten_from_the_title_stays_the_headline():
     h1 = "Millbrook bridge reopens to cheers after repairs"
     article = read_text(html_titled("Bridge reopens: county counts the cost", h1))
     assert article.headline == h1
+
+
+# ------------------------------------------------------------------------------------------------
+# Disguised text: an ad spelt with look-alike letters of another script
+
+
+def test_ad_spelt_with_cyrillic_look_alikes_is_dropped():
+    ad = "Аdvеrtіѕе wіth thе most rеаd nеwѕ ѕіtе in thе county ~ Wе оffеr fullу flехіblе dіgіtаl расkаgеѕ."
+    article = read_text(scrape(HEADLINE, BYLINE, *STORY[2:], ad))
+    assert "most" not in spoken_body(article)
+    assert {d.rule for d in article.dropped if "county ~" in d.text} == {"disguised text"}
+
+
+def test_a_sentence_quoting_a_name_in_cyrillic_is_spoken():
+    sentence = "The sister city of Millbrook, Бахмут in the old spelling, sent a choir of 40 singers for the reopening."
+    assert sentence in spoken_body(read_text(scrape(HEADLINE, BYLINE, STORY[0], sentence, *STORY[2:])))
+
+
+def test_hyphenated_label_matches_its_spaced_entry():
+    article = read_text(scrape(HEADLINE, BYLINE, *STORY[2:5], "meist-diskutiert", *STORY[5:]))
+    assert "meist-diskutiert" not in spoken_body(article)
+    sentence = "Die meist-diskutierte Frage am Dienstag war, wann die Brücke wieder für Lastwagen öffnet."
+    assert sentence in spoken_body(read_text(scrape(HEADLINE, BYLINE, STORY[0], sentence, *STORY[2:])))

@@ -180,8 +180,12 @@ _WORDS = re.compile(r"\w+")
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|tells|added|asked|sagte|dijo|a déclaré)\b")
 
 
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 def _normal(text: str) -> str:
-    return " ".join(text.casefold().replace("\u2019", "'").split())
+    """Casefolded, one space between words, a hyphen inside a word as a space ("meist-diskutiert")."""
+    return " ".join(_INNER_HYPHEN.sub(" ", text.casefold().replace("\u2019", "'")).split())
 
 
 def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:

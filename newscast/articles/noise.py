@@ -445,6 +445,21 @@ def is_photo_credit(text: str) -> bool:
     return len(text) <= 100 and bool(_PHOTO_CREDIT.match(text) or _INLINE_PHOTO_CREDIT.fullmatch(" " + text))
 
 
+_LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
+_OTHER_LETTER = r"[\u0370-\u03ff\u0400-\u04ff]"  # Greek and Cyrillic, whose letters look like Latin ones
+_MIXED_WORD = re.compile(rf"\b(?=\w*{_LATIN_LETTER})(?=\w*{_OTHER_LETTER})\w+\b")
+_DISGUISED_WORDS = 3
+
+
+def is_disguised_text(text: str) -> bool:
+    """Words spelt with look-alike letters of two scripts ("Аdvеrtіѕе" with Cyrillic А, е, і, ѕ): an ad
+    written to slip past filters. Real words, in any language, keep to one script."""
+    if not re.search(_OTHER_LETTER, text):
+        return False
+    mixed = _MIXED_WORD.findall(text)
+    return len(mixed) >= _DISGUISED_WORDS and len(mixed) >= 0.2 * len(text.split())
+
+
 def is_label(text: str) -> bool:
     """A paywall, comment-form, teaser or stand-in label (data in labels.py) making up the whole unit."""
     return bool(labels.whole_unit_label(text)) or labels.teaser_line(text)
@@ -469,6 +484,7 @@ FURNITURE = (
     ("address", is_bare_address, False),
     ("photo credit", is_photo_credit, False),
     ("label", is_label, False),
+    ("disguised text", is_disguised_text, False),
 )
 
 
