@@ -170,3 +170,10 @@ def test_hyphenated_label_matches_its_spaced_entry():
     assert "meist-diskutiert" not in spoken_body(article)
     sentence = "Die meist-diskutierte Frage am Dienstag war, wann die Brücke wieder für Lastwagen öffnet."
     assert sentence in spoken_body(read_text(scrape(HEADLINE, BYLINE, STORY[0], sentence, *STORY[2:])))
+
+
+def test_polish_teaser_label_with_its_title_is_dropped():
+    teaser = "Dowiedz się więcej: Kto jak głosował w sprawie mostu?"
+    article = read_text(scrape(HEADLINE, BYLINE, *STORY[2:5], teaser, *STORY[5:]))
+    assert teaser not in spoken_body(article)
+    assert {d.rule for d in article.dropped if d.text == teaser} == {"label"}

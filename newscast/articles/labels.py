@@ -62,6 +62,8 @@ TEASER_LABELS = (
     "lees ook",
     "czytaj także",
     "czytaj też",
+    "zobacz też",
+    "zobacz także",
     "читайте также",
     "läs också",
     "læs også",
@@ -236,9 +238,9 @@ def is_teaser_label(text: str) -> bool:
 
 
 def teaser_line(text: str) -> bool:
-    """ "Lea también: <a story's title>": a label, a colon and a short title."""
+    """ "Lea también: <a story's title>", "Learn more: <title>": a teaser or link label, a colon and a short title."""
     normal = _normal(text)
-    match = _PATTERNS["teaser label"].match(normal)
+    match = _PATTERNS["teaser label"].match(normal) or _PATTERNS["link label"].match(normal)
     if not match or len(normal) > 160:
         return False
     return normal[match.end() :].lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014"))
