@@ -177,3 +177,8 @@ def test_polish_teaser_label_with_its_title_is_dropped():
     article = read_text(scrape(HEADLINE, BYLINE, *STORY[2:5], teaser, *STORY[5:]))
     assert teaser not in spoken_body(article)
     assert {d.rule for d in article.dropped if d.text == teaser} == {"label"}
+
+
+def test_site_name_in_the_title_leaves_the_h1_as_headline():
+    article = read_text(html_titled("Harbor Gazette", HEADLINE))
+    assert article.headline == HEADLINE

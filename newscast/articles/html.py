@@ -207,11 +207,11 @@ def _visible_headline(html: str, title: str) -> str:
 
 
 def _headline(html: str, h1: str, title: str) -> str:
-    """The h1 in the article; but an h1 that shares no word with the page's title is a section or site
-    name ("Pressemitteilungen", "While you are here..."): then the page's own h1 that matches the title,
-    or the title."""
-    if h1 and (not title or _words(h1) & _words(title)):
-        return h1
+    """The h1 in the article; but a shorter h1 that shares no word with the page's title is a section or
+    site name ("Pressemitteilungen", "While you are here..."): then the page's own h1 that matches the
+    title, or the title."""
+    if h1 and (not title or _words(h1) & _words(title) or len(_words(h1)) >= len(_words(title))):
+        return h1  # a title no longer than the h1 is the site's name ("Harbor Gazette"), not a headline
     return _visible_headline(html, title) or title or h1
 
 
