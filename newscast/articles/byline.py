@@ -28,6 +28,15 @@ _PRESS = re.compile(
     re.IGNORECASE,
 )
 
+# The name after "By" starts with a capital ("By the numbers: ..." is a heading, not a byline).
+_BYLINE = re.compile(r"^(?i:(?:(?:written|story|words|reporting) )?by)\s+(?=[A-Z\u00c0-\u024f])(.{2,160})$")
+
+
+def is_byline(text: str) -> bool:
+    """A printed byline line ("By Dana Whitfield and Ray Ota"), not a heading that starts with "By"."""
+    match = _BYLINE.match(text)
+    return bool(match) and len(match.group(1).split()) <= 24 and not text.endswith(("?", "!"))
+
 
 def _is_outlet(phrase: str) -> bool:
     # A bylined person has a given name and a surname; one word on its own ("AP", "Reuters") is a publication.

@@ -6,6 +6,7 @@ Modelled on jusText's paragraph classifier: the share of function words (its sto
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -43,7 +44,7 @@ def words(text: str) -> list[str]:
 
 def detect_language(text: str) -> str:
     """The jusText language whose function words cover most of the text ("" when none fits)."""
-    sample = words(text)[:_SAMPLE_WORDS]
+    sample = [match.group() for match in itertools.islice(_WORD.finditer(text.casefold()), _SAMPLE_WORDS)]
     if len(sample) < 20:
         return ""
     best, best_share = "", 0.15
