@@ -362,7 +362,7 @@ def phone_numbers_in_words(text: str) -> str:
 
 
 _FRACTIONS = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅛": (1, 8)}
-_VULGAR = re.compile(r"(?P<whole>\d+)?\s?(?P<glyph>[½⅓⅔¼¾⅛])")
+_VULGAR = re.compile(r"(?:(?P<whole>\d+)\s?)?(?P<glyph>[½⅓⅔¼¾⅛])")
 _FRACTION = re.compile(r"(?<![\d/.])(?:(?P<whole>\d+)\s+)?(?P<top>\d{1,2})/(?P<bottom>\d{1,2})(?![\d/])")
 
 
@@ -597,3 +597,9 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return sentences
+
+
+def plain_words(text: str) -> list[str]:
+    """Lower-case words without punctuation, hyphens split, apostrophes dropped: text as a listener hears it."""
+    text = text.lower().replace("-", " ").replace("'", "").replace("’", "")
+    return re.sub(r"[^\w\s]+", " ", text).split()
