@@ -34,6 +34,7 @@ class Article:
     highlights: tuple[str, ...] = ()
     credits: tuple[str, ...] = ()
     source: str = ""  # path or URL it was read from
+    language: str = ""  # ISO 639-1 ("en", "fr"): declared by the page or guessed from the text; "" unknown
 
     @property
     def paragraphs(self) -> list[str]:
@@ -70,6 +71,7 @@ class Script:
     source: str = ""
     description: str = ""  # the highlights or the first paragraph; for a roundup, its headlines
     stories: tuple[str, ...] = ()  # a roundup's headlines, in the order they are read
+    language: str = ""  # the article's language (a roundup's when its stories share one); "" unknown
 
     def to_dict(self) -> dict:
         data = {

@@ -5,20 +5,20 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from .articles import read_article
-from .config import Config
+from .config import QUOTES_VOICE, Config, SpeechConfig
 from .episode import default_output_path, resample, write_episode
 from .errors import ArticleError
 from .models import Audio, Clip, Cue, Episode, Script, Segment
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
 from .speech.cache import ClipCache, default_cache_dir
-from .speech.text import speakable, split_sentences
+from .speech.text import primary_language, quoted_parts, speakable, split_sentences
 
 
 @dataclass(frozen=True)
@@ -64,44 +64,77 @@ def synthesize(
     cache: ClipCache,
     config: Config,
     on_progress: ProgressCallback = _ignore,
+    quotes: Engine | None = None,
 ) -> Iterator[Clip]:
     """Speak every sentence, in parallel, yielding one clip per segment, in script order, as soon as it is ready.
 
     The sentence is the unit of work: it spreads evenly over the workers, it is what the cache keeps (so an
     interrupted build loses only the sentences in flight), and its place in the clip times a transcript cue.
+    With a ``quotes`` engine, the words inside quotation marks are spoken by it and the rest by ``engine``;
+    the cue still shows the whole sentence as written.
     """
-    identity = engine.identity()
+    language = script.language or config.speech.language
+    speech = config.speech
+
+    def say(text: str) -> str:
+        return speakable(text, config.pronunciations, language, speech.links)
+
+    def parts_of(sentence: str) -> list[tuple[Engine, str]]:
+        if quotes is None:
+            return [(engine, say(sentence))]
+        return [(quotes if quoted else engine, say(part)) for part, quoted in quoted_parts(sentence)]
+
+    identities = {id(engine): engine.identity()} | ({id(quotes): quotes.identity()} if quotes else {})
     plans = [
-        [(sentence, speakable(sentence, config.pronunciations)) for sentence in split_sentences(segment.text)]
+        [
+            (sentence, [(voice, spoken) for voice, spoken in parts_of(sentence) if spoken.strip()])
+            for sentence in split_sentences(segment.text)
+        ]
         for segment in script.segments
     ]
 
-    def speak(text: str) -> Audio:
-        audio = engine.synthesize(text)
-        cache.put(identity, text, audio)
+    def speak(voice: Engine, text: str) -> Audio:
+        audio = voice.synthesize(text)
+        cache.put(identities[id(voice)], text, audio)
         return audio
 
     with ThreadPoolExecutor(max_workers=worker_count(engine, config), thread_name_prefix="speak") as pool:
-        pending: dict[str, Future[Audio]] = {}
-        ready: dict[str, Audio] = {}
+        pending: dict[tuple[str, str], Future[Audio]] = {}
+        ready: dict[tuple[str, str], Audio] = {}
         for plan in plans:
-            for _, spoken in plan:
-                if spoken in pending or spoken in ready or not spoken.strip():
-                    continue
-                audio = cache.get(identity, spoken)
-                if audio is None:
-                    pending[spoken] = pool.submit(speak, spoken)
-                else:
-                    ready[spoken] = audio
+            for _, parts in plan:
+                for voice, spoken in parts:
+                    key = (identities[id(voice)], spoken)
+                    if key in pending or key in ready:
+                        continue
+                    audio = cache.get(*key)
+                    if audio is None:
+                        pending[key] = pool.submit(speak, voice, spoken)
+                    else:
+                        ready[key] = audio
+
+        def heard(voice: Engine, spoken: str) -> Audio:
+            key = (identities[id(voice)], spoken)
+            return ready.get(key) or pending[key].result()
+
         try:
             for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
-                audios = [ready.get(spoken) or pending[spoken].result() for _, spoken in plan if spoken.strip()]
-                written = [sentence for sentence, spoken in plan if spoken.strip()]
+                audios = [join_parts([heard(voice, spoken) for voice, spoken in parts]) for _, parts in plan if parts]
+                written = [sentence for sentence, parts in plan if parts]
                 on_progress(Progress("speak", done, len(plans), segment.kind))
                 yield join_sentences(segment, written, audios, config.speech.sentence_silence)
         finally:
             for future in pending.values():
                 future.cancel()
+
+
+def join_parts(audios: Sequence[Audio]) -> Audio:
+    """A sentence spoken in parts (narration and quotation) as one audio, at the first part's rate."""
+    if len(audios) == 1:
+        return audios[0]
+    rate = audios[0].sample_rate
+    samples = [a.samples if a.sample_rate == rate else resample(a.samples, a.sample_rate, rate) for a in audios]
+    return Audio(np.concatenate(samples).astype(np.float32, copy=False), rate)
 
 
 def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[Audio], gap_seconds: float) -> Clip:
@@ -167,6 +200,24 @@ def build_episode(
     return speak_script(episode_script(sources, config), config, output, cache, on_progress)
 
 
+def speech_settings_for(language: str, config: Config) -> tuple[SpeechConfig, str]:
+    """The speech settings for an article's language: that language (for gTTS and the normaliser) and the
+    voice ``[speech.voices]`` names for it; and a note when a foreign article has no voice of its own."""
+    speech = config.speech
+    if not language or primary_language(language) == primary_language(speech.language):
+        return speech, ""
+    voice = speech.voice_for(language)
+    note = (
+        ""
+        if voice != speech.voice
+        else (
+            f"the article is in {language!r} and [speech.voices] names no voice for it, so the "
+            f"{speech.voice or 'default'} voice reads it"
+        )
+    )
+    return replace(speech, language=language, voice=voice), note
+
+
 def speak_script(
     script: Script,
     config: Config,
@@ -176,11 +227,17 @@ def speak_script(
 ) -> Episode:
     """Speak a script and write its episode (to ``audio/<date>-<slug>.mp3`` unless told otherwise)."""
     name, reason = resolve_engine_name(config.speech)
-    engine = create_engine(name, config.speech)
-    on_progress(Progress("engine", message=f"{name}: {reason}"))
+    settings, note = speech_settings_for(script.language, config)
+    engine = create_engine(name, settings)
+    quotes = (
+        create_engine(name, replace(settings, voice=config.speech.voices[QUOTES_VOICE]))
+        if (QUOTES_VOICE in config.speech.voices)
+        else None
+    )
+    on_progress(Progress("engine", message=f"{name}: {reason}" + (f"; {note}" if note else "")))
     output = output or default_output_path(script, config)
     cache = cache or cache_for(config)
-    clips = synthesize(script, engine, cache, config, on_progress)
+    clips = synthesize(script, engine, cache, replace(config, speech=settings), on_progress, quotes)
     episode = write_episode(script, clips, output, config, engine.name)
     cache.prune()
     on_progress(Progress("write", message=str(output)))

@@ -64,6 +64,7 @@ def build_script(article: Article, config: Config) -> Script:
         byline=article.byline,
         source=article.source,
         description=describe(article),
+        language=article.language,
     )
 
 
@@ -122,6 +123,7 @@ def build_roundup(articles: list[Article], config: Config, today: date | None = 
         source=" ".join(article.source for article in articles),
         description="In this episode: " + spoken_list(titles) + ".",
         stories=tuple(titles),
+        language=languages.pop() if len(languages := {article.language for article in articles}) == 1 else "",
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import ArticleError
 from ..models import Article
 from .html import looks_like_html, parse_html
+from .language import with_language
 from .text import parse_scrape
 from .web import fetch, is_url
 
@@ -25,8 +26,8 @@ _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac[\u0080-\u00bf
 def read_text(text: str, source: str = "", url: str | None = None) -> Article:
     """Read an article from page text: HTML (by content) or a plain-text scrape."""
     if looks_like_html(text):
-        return parse_html(text, source, url)
-    return parse_scrape(text, source)
+        return with_language(parse_html(text, source, url))
+    return with_language(parse_scrape(text, source))
 
 
 def read_article(source: str | Path) -> Article:
@@ -40,8 +41,8 @@ def read_article(source: str | Path) -> Article:
         page = fetch(source)
         text = decode(page.content, source, page.charset)
         if page.content_type == "text/html" or looks_like_html(text):
-            return parse_html(text, source, page.url)
-        return parse_scrape(text, source)
+            return with_language(parse_html(text, source, page.url))
+        return with_language(parse_scrape(text, source))
     return read_text(decode(_read_file(Path(source)), source), source)
 
 

@@ -10,6 +10,7 @@ from ..errors import ArticleError
 from ..models import Article
 from . import noise
 from .dates import find_date
+from .language import declared_language
 from .text import is_byline, read_body
 
 _STRUCTURE_TAGS = {"p", "head", "list", "quote", "item"}
@@ -123,4 +124,5 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         blocks=tuple(blocks),
         credits=tuple(credits),
         source=url or source,
+        language=declared_language(html),
     )

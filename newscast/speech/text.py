@@ -603,3 +603,20 @@ def plain_words(text: str) -> list[str]:
     """Lower-case words without punctuation, hyphens split, apostrophes dropped: text as a listener hears it."""
     text = text.lower().replace("-", " ").replace("'", "").replace("’", "")
     return re.sub(r"[^\w\s]+", " ", text).split()
+
+
+# Quotations in double marks of the common scripts: “...”, "...", «...», „...“.
+_QUOTATION = re.compile(r"“(?P<a>[^“”]+)”|\"(?P<b>[^\"]+)\"|«\s*(?P<c>[^«»]+?)\s*»|„(?P<d>[^„“”]+)[“”]")
+
+
+def quoted_parts(sentence: str) -> list[tuple[str, bool]]:
+    """A sentence cut at its quotation marks: (text, is_quote) in order, the marks dropped, and parts with
+    nothing to say (a lone comma) left out."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in _QUOTATION.finditer(sentence):
+        parts.append((sentence[position : match.start()], False))
+        parts.append((next(group for group in match.groups() if group is not None), True))
+        position = match.end()
+    parts.append((sentence[position:], False))
+    return [(text.strip(), quote) for text, quote in parts if any(ch.isalnum() for ch in text)]
