@@ -113,7 +113,12 @@ _HANDLE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z_]\w{0,30})\b")
 
 def handles_and_hashtags(text: str) -> str:
     """ "#BlackFriday" -> "hashtag Black Friday"; "@CityOfBoston" -> "at City Of Boston"."""
-    text = _HASHTAG.sub(lambda m: "hashtag " + _CAMEL.sub(" ", m.group("tag")).strip(), text)
+
+    def hashtag(match: re.Match[str]) -> str:
+        said = re.search(r"\b(?:hashtag|tag|tagged)\s*$", text[: match.start()], re.IGNORECASE)
+        return ("" if said else "hashtag ") + _CAMEL.sub(" ", match.group("tag")).strip()
+
+    text = _HASHTAG.sub(hashtag, text)
     return _HANDLE.sub(lambda m: "at " + _CAMEL.sub(" ", m.group("name")).strip(), text)
 
 
@@ -152,7 +157,7 @@ def expand_abbreviations(text: str) -> str:
     text = _MONTH_ABBREVIATION.sub(lambda m: _MONTH_ABBREVIATIONS[m.group(1)], text)
     text = _NUMBER_SIGN.sub(lambda m: "numbers " if m.group(0).startswith("Nos") else "number ", text)
     text = _SAINT.sub("Saint", text)
-    text = _STREET.sub("Street", text)
+    text = _STREET.sub(lambda m: "Street." if m.end() == len(text) and m.group(0).endswith(".") else "Street", text)
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1)], text)
 
 
@@ -247,6 +252,15 @@ _UNIT = re.compile(
     r"(?<=\d)\s?(?P<unit>" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + r")(?![\w/])"
 )
 _TEMPERATURE = re.compile(r"(?<=\d)\s?°\s?(?P<scale>[CF])?\b")
+
+
+_SCALE_SUFFIX = re.compile(r"(?<![\w.$£€¥])(?P<number>\d+(?:\.\d+)?)(?P<scale>bn|mn|tn|k|(?<=\.\d)m|(?<=\.\d\d)m)\b")
+
+
+def scales_in_words(text: str) -> str:
+    """ "2.3m viewers" -> "2.3 million viewers"; "40k fans" -> "40 thousand"; "1.2bn" -> "1.2 billion".
+    A whole number before "m" stays metres ("100m sprint")."""
+    return _SCALE_SUFFIX.sub(lambda m: f"{m.group('number')} {_SCALES[m.group('scale')]}", text)
 
 
 def units_in_words(text: str) -> str:
@@ -523,6 +537,7 @@ NORMALISERS: tuple[Callable[[str], str], ...] = (
     letters_with_numbers,
     money_in_words,
     percent_in_words,
+    scales_in_words,
     units_in_words,
     phone_numbers_in_words,
     times_in_words,
