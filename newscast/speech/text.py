@@ -353,8 +353,12 @@ def decades_in_words(text: str) -> str:
 _ORDINAL = re.compile(r"\b(?P<number>\d{1,3}(?:,\d{3})*)(?:st|nd|rd|th)\b")
 
 
+_SHORT_ORDINAL = re.compile(r"\b(?P<number>\d*[23])d\b(?=\s+[A-Z])")  # "3d Infantry", "2d Lt.": older style
+
+
 def ordinals_in_words(text: str) -> str:
-    """ "the 23rd floor" -> "the twenty-third floor"."""
+    """ "the 23rd floor" -> "the twenty-third floor"; "the 3d Infantry" -> "the third Infantry"."""
+    text = _SHORT_ORDINAL.sub(lambda m: ordinal_words(int(m.group("number"))), text)
     return _ORDINAL.sub(lambda m: ordinal_words(int(m.group("number").replace(",", ""))), text)
 
 
@@ -430,8 +434,12 @@ def ranges_in_words(text: str) -> str:
 _NEGATIVE = re.compile(r"(?:(?<=^)|(?<=[\s(]))[-\u2212\u2013](?=\d)")
 
 
+_LEADING_POINT = re.compile(r"(?:(?<=^)|(?<=[\s(]))\.(?P<digits>\d+)\b")
+
+
 def negatives_in_words(text: str) -> str:
-    """ "fell to -5 degrees" -> "fell to minus 5 degrees"."""
+    """ "fell to -5 degrees" -> "fell to minus 5 degrees"; "rose .5 percent" -> "rose point five percent"."""
+    text = _LEADING_POINT.sub(lambda m: f"point {digit_words(m.group('digits'))}", text)
     return _NEGATIVE.sub("minus ", text)
 
 
