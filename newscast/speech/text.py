@@ -305,6 +305,8 @@ def times_in_words(text: str) -> str:
                 words = f"{number_words(hour)} hundred" if hour > 12 else f"{number_words(hour)} o'clock"
         if zone:
             words += f" {_TIME_ZONES.get(zone, zone)}"
+        if match.group(0).endswith(".") and not zone and match.end() == len(text):
+            words += "."  # "at 6 a.m." ends the sentence too
         return words
 
     return _CLOCK.sub(spoken, text)
