@@ -46,6 +46,13 @@ CASES = [
     ("NASA and NATO", "Nasa and Nato"),
     ("World War II", "World War Two"),
     ("Barnum & Bailey", "Barnum and Bailey"),
+    # names and numerals that are not what they seem
+    ("the St Lawrence River", "the Saint Lawrence River"),
+    ("on Main St near the bank", "on Main Street near the bank"),
+    ("Type II diabetes and Stage IV cancer", "Type Two diabetes and Stage Four cancer"),
+    ("Malcolm X spoke", "Malcolm X spoke"),
+    ("since 9/11", "since nine eleven"),
+    ("The polls open at 6 a.m.", "The polls open at six A M."),
     ("THE HEADLINE IN CAPITALS ABOUT THE US", "THE HEADLINE IN CAPITALS ABOUT THE US"),
 ]
 

@@ -142,8 +142,8 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _ABBREVIATION = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS) + r")(?=\s|$|,|;)")
 # "St." before a name is Saint ("St. Paul"); after a name or a number, and not before one, it is Street.
-_SAINT = re.compile(r"(?<![\w.])St\.(?=\s+[A-Z])")
-_STREET = re.compile(r"(?<=[A-Za-z0-9] )St\.?(?=[\s,;:!?)]|$|\.)")
+_SAINT = re.compile(r"(?<![\w.])St\.?(?=\s+[A-Z])")  # "St. Paul", "St Lawrence" (British style)
+_STREET = re.compile(r"(?<=[A-Za-z0-9] )St\.?(?=[\s,;:!?)]|$|\.)(?!\s+[A-Z])")
 _NUMBER_SIGN = re.compile(r"\bNo\.\s*(?=\d)|\bNos\.\s*(?=\d)")
 _MONTH_ABBREVIATIONS = {
     "Jan.": "January", "Feb.": "February", "Mar.": "March", "Apr.": "April", "Aug.": "August",
@@ -165,7 +165,12 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN = r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 # After these words a numeral is a number ("World War Two", "Super Bowl Fifty"); after other names it is
 # an ordinal ("Pope Benedict the Sixteenth", "Henry the Eighth").
-_CARDINAL_AFTER = ("War", "Bowl", "Vatican", "Phase", "Part", "Chapter", "Title", "Article", "Act", "Apollo", "Rocky")
+_CARDINAL_AFTER = frozenset((
+    "War", "Bowl", "Vatican", "Phase", "Part", "Chapter", "Title", "Article", "Act", "Apollo", "Rocky", "Type",
+    "Class", "Level", "Grade", "Stage", "Category", "Round", "Section", "Schedule", "Division", "Tier", "Volume",
+    "Vol", "Book", "Season", "Episode", "Series", "Game", "Plan", "Model", "Mark", "Unit", "Gemini", "Zone",
+    "League",
+))  # fmt: skip
 _WORLD_WAR_SHORT = re.compile(r"\bWW(I{1,2})\b")
 _ROMAN_AFTER_NAME = re.compile(rf"\b(?P<name>[A-Z][a-z]+)\s+(?P<numeral>{_ROMAN})\b(?![.'’-]\w)")
 
@@ -397,7 +402,7 @@ def fractions_in_words(text: str) -> str:
     """ "3/4" -> "three quarters"; "1 1/2" and "1½" -> "one and a half"; "24/7" stays "twenty-four seven"."""
 
     def spoken(whole: str | None, top: int, bottom: int, original: str) -> str:
-        if not 1 < bottom <= 16 or top >= bottom or top == 0:
+        if not 1 < bottom <= 10 or top >= bottom or top == 0:  # not "3/16" or dates such as "3/12"
             return original
         if whole:
             article = "a" if top == 1 else number_words(top)
@@ -405,7 +410,7 @@ def fractions_in_words(text: str) -> str:
             return f"{number_words(int(whole))} and {article} {name}" + ("s" if top != 1 else "")
         return _fraction_words(top, bottom)
 
-    text = text.replace("24/7", "twenty-four seven")
+    text = text.replace("24/7", "twenty-four seven").replace("9/11", "nine eleven")
     text = _VULGAR.sub(lambda m: spoken(m.group("whole"), *_FRACTIONS[m.group("glyph")], m.group(0)), text)
     return _FRACTION.sub(
         lambda m: spoken(m.group("whole"), int(m.group("top")), int(m.group("bottom")), m.group(0)), text
