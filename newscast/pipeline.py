@@ -229,11 +229,11 @@ def speak_script(
     name, reason = resolve_engine_name(config.speech)
     settings, note = speech_settings_for(script.language, config)
     engine = create_engine(name, settings)
-    quotes = (
-        create_engine(name, replace(settings, voice=config.speech.voices[QUOTES_VOICE]))
-        if (QUOTES_VOICE in config.speech.voices)
-        else None
-    )
+    quotes = None
+    if QUOTES_VOICE in config.speech.voices:
+        quotes = create_engine(name, replace(settings, voice=config.speech.voices[QUOTES_VOICE]))
+        if quotes.identity() == engine.identity():  # an engine without voices (gTTS): one voice after all
+            quotes = None
     on_progress(Progress("engine", message=f"{name}: {reason}" + (f"; {note}" if note else "")))
     output = output or default_output_path(script, config)
     cache = cache or cache_for(config)
