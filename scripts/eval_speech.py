@@ -3,7 +3,10 @@ offline with pocketsphinx, and count the cases where the expected words are hear
 spoken by Piper alone (espeak's own reading of digits, symbols and abbreviations) in the same run.
 
     pip install '.[eval]'            # pocketsphinx and its English model, from PyPI; runs offline
-    nice python scripts/eval_speech.py [CASES.toml] [--misses] [--keep=TRANSCRIPTS.json]
+    nice python scripts/eval_speech.py [CASES.toml] [--rounds=N] [--misses] [--keep=TRANSCRIPTS.json]
+
+Piper's voice is not the same twice (its duration and noise are sampled), so --rounds=N speaks every case N
+times and counts every hearing; a single round moves a category of ten by a case or two between runs.
 
 --misses lists every case not heard as expected; --keep stores the transcripts by spoken text and reuses them
 on the next run (only text that changed is spoken and heard again).
@@ -19,6 +22,7 @@ dictionary does not know ("covid") is left out of the expected phonemes: the rec
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
@@ -124,6 +128,7 @@ class Listener:
 def main(argv: list[str]) -> int:
     show_misses = "--misses" in argv
     keep = next((Path(arg.split("=", 1)[1]) for arg in argv if arg.startswith("--keep=")), None)
+    rounds = next((int(arg.split("=", 1)[1]) for arg in argv if arg.startswith("--rounds=")), 1)
     paths = [arg for arg in argv if not arg.startswith("--")]
     transcripts: dict[str, str] = json.loads(keep.read_text(encoding="utf-8")) if keep and keep.is_file() else {}
     table = tomllib.loads(Path(paths[0] if paths else DEFAULT_CASES).read_text(encoding="utf-8"))
@@ -134,14 +139,15 @@ def main(argv: list[str]) -> int:
     misses: list[str] = []
     started = time.perf_counter()
     for category, entry in table.items():
-        for written, expected in entry["cases"]:
+        for (written, expected), round_ in itertools.product(entry["cases"], range(rounds)):
             counts = tally[category]
             counts[0] += 1
             for column, text in ((1, speakable(written)), (2, written)):
-                if text not in transcripts:
+                key = f"{round_}|{text}" if round_ else text  # Piper's voice varies a little each time
+                if key not in transcripts:
                     audio = engine.synthesize(text)
-                    transcripts[text] = listener.transcribe(audio.samples, audio.sample_rate)
-                transcript = transcripts[text]
+                    transcripts[key] = listener.transcribe(audio.samples, audio.sample_rate)
+                transcript = transcripts[key]
                 if matcher.heard(expected, transcript):
                     counts[column] += 1
                 elif show_misses:
@@ -151,7 +157,7 @@ def main(argv: list[str]) -> int:
     if keep:
         keep.write_text(json.dumps(transcripts, indent=0, sort_keys=True), encoding="utf-8")
 
-    print(f"{'category':<20} {'cases':>5} {'normalised':>10} {'raw text':>9}")
+    print(f"{'category':<20} {'heard':>5} {'normalised':>10} {'raw text':>9}")
     total = [0, 0, 0]
     for category, (cases, normalised, raw) in tally.items():
         mark = "" if normalised > raw else "   <- not above the baseline"
@@ -161,7 +167,7 @@ def main(argv: list[str]) -> int:
     print(
         f"\nheard as expected: the expected words' phonemes in the transcript's, at most "
         f"{ALLOWED_PHONEME_ERROR:.0%} of them wrong, missing or extra (pocketsphinx en-us and its CMUdict; "
-        f"Piper {engine.model_path.stem}); {seconds:.0f} s"
+        f"Piper {engine.model_path.stem}, every case spoken {rounds} time(s)); {seconds:.0f} s"
     )
     for miss in misses:
         print(miss)
