@@ -204,9 +204,11 @@ def speech_settings_for(language: str, config: Config) -> tuple[SpeechConfig, st
     """The speech settings for an article's language: that language (for gTTS and the normaliser) and the
     voice ``[speech.voices]`` names for it; and a note when a foreign article has no voice of its own."""
     speech = config.speech
-    if not language or primary_language(language) == primary_language(speech.language):
+    if not language:
         return speech, ""
     voice = speech.voice_for(language)
+    if primary_language(language) == primary_language(speech.language):
+        return replace(speech, voice=voice), ""  # the configured language code stays (gTTS: "pt" or "zh-TW")
     note = (
         ""
         if voice != speech.voice

@@ -101,6 +101,11 @@ def test_an_english_article_keeps_the_main_voice_and_english_rules(tmp_path):
     assert {(v, lang) for v, lang, _ in ToneEngine.voices} == {("300", "en")}
 
 
+def test_a_voice_named_for_the_configured_language_is_used_too(tmp_path):
+    build_episode(EXAMPLE_ARTICLE, tone_voices(en="520"), tmp_path / "out.mp3")
+    assert {(v, lang) for v, lang, _ in ToneEngine.voices} == {("520", "en")}
+
+
 def test_a_foreign_article_without_its_own_voice_says_so(tmp_path):
     settings, note = speech_settings_for("fr", tone_voices())
     assert settings.language == "fr" and settings.voice == "300"
