@@ -38,12 +38,12 @@ def test_an_all_numbers_list_item_does_not_crash_the_initialism_rule():
 
 
 def test_a_sentence_with_a_few_initialisms_is_not_taken_for_a_capitals_headline():
-    assert speakable("NATO, the FBI and ISIS") == "Nato, the F B I and Isis"
+    assert speakable("NATO, the FBI and ISIS") == "Nato, the F-B-I and Isis"
     assert speakable("THE HEADLINE IN CAPITALS ABOUT THE US") == "THE HEADLINE IN CAPITALS ABOUT THE US"
 
 
 def test_the_who_is_spelled_not_read_as_the_question_word():
-    assert "W H O" in speakable("The WHO warned of a new wave.")
+    assert "W-H-O" in speakable("The WHO warned of a new wave.")
     assert "Who" not in speakable("The WHO warned of a new wave.")
 
 

@@ -29,8 +29,8 @@ CASES = [
         "Obama was the choice of forty-nine percent, Romney of forty-eight percent",
     ),
     # times and dates
-    ("Updated 7:34 AM ET", "Updated seven thirty-four A M Eastern"),
-    ("at 10:00 p.m. on Monday", "at ten P M on Monday"),
+    ("Updated 7:34 AM ET", "Updated seven thirty-four a.m. Eastern"),
+    ("at 10:00 p.m. on Monday", "at ten p.m. on Monday"),
     ("the 9:05 train", "the nine oh five train"),
     ("March 6, 2017", "March sixth, twenty seventeen"),
     ("on 3 September", "on the third of September"),
@@ -41,8 +41,8 @@ CASES = [
     ("a 3-1 win", "a three to one win"),
     ("call 555-1234", "call five five five, one two three four"),
     # initialisms
-    ("the US and the U.S. Navy", "the U S and the U S Navy"),
-    ("the FBI and CNN/ORC poll", "the F B I and C N N/O R C poll"),
+    ("the US and the U.S. Navy", "the U-S and the U-S Navy"),
+    ("the FBI and CNN/ORC poll", "the F-B-I and C-N-N/O-R-C poll"),
     ("NASA and NATO", "Nasa and Nato"),
     ("World War II", "World War Two"),
     ("Barnum & Bailey", "Barnum and Bailey"),
@@ -52,7 +52,7 @@ CASES = [
     ("Type II diabetes and Stage IV cancer", "Type Two diabetes and Stage Four cancer"),
     ("Malcolm X spoke", "Malcolm X spoke"),
     ("since 9/11", "since nine eleven"),
-    ("The polls open at 6 a.m.", "The polls open at six A M."),
+    ("The polls open at 6 a.m.", "The polls open at six a.m."),
     ("THE HEADLINE IN CAPITALS ABOUT THE US", "THE HEADLINE IN CAPITALS ABOUT THE US"),
 ]
 

@@ -291,7 +291,7 @@ def _minute_words(minute: int) -> str:
 
 
 def times_in_words(text: str) -> str:
-    """ "7:34 AM ET" -> "seven thirty-four A M Eastern"; "10 p.m." -> "ten P M"; "14:00" -> "fourteen hundred"."""
+    """ "7:34 AM ET" -> "seven thirty-four a.m. Eastern"; "10 pm" -> "ten p.m."; "14:00" -> "fourteen hundred"."""
 
     def spoken(match: re.Match[str]) -> str:
         if match.group("half"):
@@ -299,7 +299,7 @@ def times_in_words(text: str) -> str:
             if not 0 < hour <= 12 or minute > 59:
                 return match.group(0)
             words = number_words(hour) + (f" {_minute_words(minute)}" if minute else "")
-            words += f" {match.group('half').upper()} M"
+            words += f" {match.group('half').lower()}.m."  # what every engine reads as the letters
         else:
             hour, minute, zone = int(match.group("hour24")), int(match.group("minute24")), match.group("zone24")
             if hour > 24 or minute > 59:
@@ -310,8 +310,6 @@ def times_in_words(text: str) -> str:
                 words = f"{number_words(hour)} hundred" if hour > 12 else f"{number_words(hour)} o'clock"
         if zone:
             words += f" {_TIME_ZONES.get(zone, zone)}"
-        if match.group(0).endswith(".") and not zone and match.end() == len(text):
-            words += "."  # "at 6 a.m." ends the sentence too
         return words
 
     return _CLOCK.sub(spoken, text)
@@ -517,11 +515,12 @@ _ROMAN_NUMERAL = re.compile(r"^X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
 def initialisms_as_letters(text: str) -> str:
-    """ "US", "U.S.", "FBI" -> "U S", "F B I"; "NASA", "NATO" -> "Nasa", "Nato" so they are read as words."""
+    """ "US", "U.S.", "FBI" -> "U-S", "F-B-I"; "NASA", "NATO" -> "Nasa", "Nato" so they are read as words."""
     words = re.findall(r"[^\W\d_]+", text)
     if len(words) >= 4 and sum(word.isupper() for word in words) / len(words) > 0.75:
         return text  # a headline in capitals: leave it to the engine
-    text = _DOTTED_INITIALISM.sub(lambda m: " ".join(m.group(0).replace(".", "")) + " ", text)
+    # Letters joined by hyphens are spelled in one breath ("C-E-O"); with spaces Piper pauses between them.
+    text = _DOTTED_INITIALISM.sub(lambda m: "-".join(m.group(0).replace(".", "")) + " ", text)
 
     def spoken(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -533,7 +532,7 @@ def initialisms_as_letters(text: str) -> str:
             return core.capitalize() + ("s" if plural else "")
         if len(core) > 5:
             return word
-        return " ".join(core) + ("'s" if plural else "")
+        return "-".join(core) + ("'s" if plural else "")
 
     return _INITIALISM.sub(spoken, text)
 
