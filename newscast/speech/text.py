@@ -13,8 +13,6 @@ from decimal import Decimal
 
 from num2words import num2words
 
-LINK_MODES = ("domain", "skip")
-
 
 def primary_language(code: str) -> str:
     """ "en-US", "en_GB", "EN" -> "en"; empty stays empty."""
@@ -535,10 +533,6 @@ def initialisms_as_letters(text: str) -> str:
         return "-".join(core) + ("'s" if plural else "")
 
     return _INITIALISM.sub(spoken, text)
-
-
-def english_links(links: str) -> Callable[[str], str]:
-    return links_skipped if links == "skip" else links_as_domains
 
 
 NORMALISERS: tuple[Callable[[str], str], ...] = (
