@@ -109,15 +109,24 @@ _HASHTAG = re.compile(r"(?<![\w&#])#(?P<tag>[A-Za-z]\w*)")
 _HANDLE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z_]\w{0,30})\b")
 
 
+_HANDLE_SHORTHAND = {"Dept": "Department", "Govt": "Government", "Intl": "International", "Natl": "National",
+                     "Assn": "Association", "Univ": "University", "Pres": "President"}  # fmt: skip
+
+
+def _handle_words(name: str) -> str:
+    words = _CAMEL.sub(" ", name).split()
+    return " ".join(_HANDLE_SHORTHAND.get(word, word) for word in words)
+
+
 def handles_and_hashtags(text: str) -> str:
-    """ "#BlackFriday" -> "hashtag Black Friday"; "@CityOfBoston" -> "at City Of Boston"."""
+    """ "#BlackFriday" -> "hashtag Black Friday"; "@StateDept" -> "at State Department"."""
 
     def hashtag(match: re.Match[str]) -> str:
         said = re.search(r"\b(?:hashtag|tag|tagged)\s*$", text[: match.start()], re.IGNORECASE)
-        return ("" if said else "hashtag ") + _CAMEL.sub(" ", match.group("tag")).strip()
+        return ("" if said else "hashtag ") + _handle_words(match.group("tag"))
 
     text = _HASHTAG.sub(hashtag, text)
-    return _HANDLE.sub(lambda m: "at " + _CAMEL.sub(" ", m.group("name")).strip(), text)
+    return _HANDLE.sub(lambda m: "at " + _handle_words(m.group("name")), text)
 
 
 _AMPERSAND = re.compile(r"(?<=\w)\s*&\s*(?=\w)")
@@ -397,9 +406,11 @@ def _fraction_words(top: int, bottom: int) -> str:
 def fractions_in_words(text: str) -> str:
     """ "3/4" -> "three quarters"; "1 1/2" and "1½" -> "one and a half"; "24/7" stays "twenty-four seven"."""
 
-    def spoken(whole: str | None, top: int, bottom: int, original: str) -> str:
+    def spoken(whole: str | None, top: int, bottom: int, original: str, after: str = "") -> str:
         if not 1 < bottom <= 10 or top >= bottom or top == 0:  # not "3/16" or dates such as "3/12"
             return original
+        if (top, bottom) == (1, 2) and not whole and re.match(r"\s+an?\b", after):
+            return "half"  # "fell ½ a point": half a point
         if whole:
             article = "a" if top == 1 else number_words(top)
             name = "half" if bottom == 2 else "quarter" if bottom == 4 else ordinal_words(bottom)
@@ -407,9 +418,14 @@ def fractions_in_words(text: str) -> str:
         return _fraction_words(top, bottom)
 
     text = text.replace("24/7", "twenty-four seven").replace("9/11", "nine eleven")
-    text = _VULGAR.sub(lambda m: spoken(m.group("whole"), *_FRACTIONS[m.group("glyph")], m.group(0)), text)
+    text = _VULGAR.sub(
+        lambda m: spoken(m.group("whole"), *_FRACTIONS[m.group("glyph")], m.group(0), m.string[m.end() :]), text
+    )
     return _FRACTION.sub(
-        lambda m: spoken(m.group("whole"), int(m.group("top")), int(m.group("bottom")), m.group(0)), text
+        lambda m: spoken(
+            m.group("whole"), int(m.group("top")), int(m.group("bottom")), m.group(0), m.string[m.end() :]
+        ),
+        text,
     )
 
 
