@@ -19,6 +19,9 @@ from .limits import TooLarge, describe, read_bounded
 SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "credits", "outro")
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
 MAX_CONFIG_BYTES = 1 << 20
+OPEN_TABLES = (("speech", "voices"),)  # tables inside a section whose keys are the user's own
+QUOTES_VOICE = "quotes"  # the [speech.voices] key of the voice that speaks quotations
+LINK_MODES = ("domain", "skip")
 MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -78,6 +81,14 @@ class SpeechConfig:
     requests_per_second: float
     retries: int
     workers: int
+    links: str = "domain"
+    # [speech.voices]: a voice per article language ("fr" = "fr_FR-siwis-medium") and for "quotes"
+    voices: dict[str, str] = field(default_factory=dict)
+
+    def voice_for(self, language: str) -> str:
+        """The voice configured for a language ("fr", "fr-CA"), else the main voice."""
+        primary = language.replace("_", "-").split("-")[0].lower()
+        return self.voices.get(language) or self.voices.get(primary) or self.voice
 
 
 @dataclass(frozen=True)
@@ -288,10 +299,26 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
                 defaults[section][key] = value
             continue
         for key, value in values.items():
+            if (section, key) in OPEN_TABLES:
+                defaults[section][key] = {**defaults[section][key], **_voices_table(section, key, value, where)}
+                continue
             if key not in defaults[section]:
                 allowed = ", ".join(defaults[section])
                 raise ConfigError(f"unknown key {section}.{key} in {where}; allowed: {allowed}")
             defaults[section][key] = _checked_value(section, key, value, defaults[section][key], where)
+
+
+def _voices_table(section: str, key: str, value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{section}.{key}] in {where} must be a table: a language code or quotes = a voice")
+    for name, voice in value.items():
+        if not isinstance(voice, str):
+            raise ConfigError(f"{section}.{key}.{name} in {where} must be a string (a voice name or .onnx path)")
+        if name != QUOTES_VOICE and not re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?", name):
+            raise ConfigError(
+                f"{section}.{key}.{name} in {where}: keys are language codes (en, fr, pt-BR) or {QUOTES_VOICE}"
+            )
+    return dict(value)
 
 
 def _checked_value(section: str, key: str, value: Any, default: Any, where: str) -> Any:
@@ -351,6 +378,8 @@ def _validate(config: Config) -> None:
         raise ConfigError(f"speech.requests_per_second ({where}) must be above 0 and at most 100")
     if not 0 <= speech.retries <= 10:
         raise ConfigError(f"speech.retries ({where}) must be 0 to 10, got {speech.retries}")
+    if speech.links not in LINK_MODES:
+        raise ConfigError(f"speech.links ({where}) must be domain or skip, got {speech.links!r}")
     if not 0 <= speech.workers <= 64:
         raise ConfigError(f"speech.workers ({where}) must be 0 (automatic) to 64, got {speech.workers}")
     for section, key in FILE_KEYS:

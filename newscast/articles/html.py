@@ -15,6 +15,7 @@ from ..models import Article, Dropped
 from . import noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date
+from .language import declared_language
 from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
@@ -251,4 +252,5 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         credits=tuple(body.credits),
         source=url or source,
         dropped=(*links, *body.dropped),
+        language=declared_language(html),
     )
