@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from newscast import build_script, read_article, read_text
+from newscast.articles import signals
 from newscast.articles.byline import clean_byline, is_byline
 from newscast.articles.dates import find_date, is_date_line
+from newscast.articles.language import detect_language, guess_language
 
 from .conftest import DATA
 
@@ -133,3 +135,49 @@ def test_date_lines_in_several_languages(line, iso):
 )
 def test_a_sentence_holding_a_date_is_not_a_date_line(sentence):
     assert not is_date_line(sentence)
+
+
+# -- one language detector ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Il consiglio ha votato martedì per ripristinare il traghetto, e la prima traversata è stata fatta dal sindaco.",
+            "it",
+        ),
+        (
+            "O conselho votou na terça-feira para recuperar a balsa, e a primeira travessia foi feita pelo prefeito da cidade.",
+            "pt",
+        ),
+        (
+            "De raad heeft dinsdag besloten de veerboot weer in te zetten, en de burgemeester voer als eerste mee naar de overkant.",
+            "nl",
+        ),
+        (
+            "Rada miasta zdecydowała we wtorek, że prom wróci na rzekę, a pierwszy kurs odbył się jeszcze tego samego dnia.",
+            "pl",
+        ),
+    ],
+)
+def test_the_guess_covers_the_languages_of_the_stoplists(text, language):
+    assert guess_language(text) == language
+
+
+def test_prose_detection_and_the_article_language_share_one_detector():
+    text = FRENCH_BODY * 2
+    assert detect_language(text) == guess_language(text) == "fr"
+    assert signals.is_prose(FRENCH_BODY, detect_language(text))
+    assert not signals.is_prose("Accueil Actualités Sports Culture Météo Contact Newsletter.", "fr")
+
+
+def test_a_scrape_gets_the_language_of_its_text(tone_config):
+    article = read_text(SPANISH_SCRAPE, "page.txt")
+    assert article.language == "es"
+    assert build_script(article, tone_config).language == "es"
+
+
+FRENCH_BODY = (
+    "La ville a remis en service lundi le bac qui traversait la rade depuis un siècle, après deux ans de travaux. "
+)

@@ -16,6 +16,7 @@ from ..models import ITEM, PARAGRAPH, Article, Dropped
 from . import noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date, is_date_line
+from .language import detect_language
 from .units import read_body, starts_with_dateline
 
 _WRAPPED_LINE_LENGTH = range(55, 101)
@@ -229,7 +230,7 @@ def parse_scrape(text: str, source: str = "") -> Article:
         raise ArticleError(f"no text found in {source or 'the input'}")
     title = _MARKDOWN_TITLE.search(text)
     header = read_header(units, noise.clean_unit(title.group(1)) if title else "")
-    language = signals.detect_language(" ".join(units[header.body_start :]))
+    language = detect_language(" ".join(units[header.body_start :]))
     body = read_body(units[header.body_start :], header.headline, language)
     if not any(block.kind in (PARAGRAPH, ITEM) for block in body.blocks):
         raise ArticleError(
