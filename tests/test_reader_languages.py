@@ -181,3 +181,9 @@ def test_a_scrape_gets_the_language_of_its_text(tone_config):
 FRENCH_BODY = (
     "La ville a remis en service lundi le bac qui traversait la rade depuis un siècle, après deux ans de travaux. "
 )
+
+
+def test_a_byline_glued_to_its_date_line_gives_both_fields():
+    scrape = SPANISH_SCRAPE.replace("Juan Pérez Gil\n\nPublicado", "Juan Pérez Gil Publicado")
+    article = read_text(scrape, "page.txt")
+    assert (article.byline, article.iso_date) == ("María López and Juan Pérez Gil", "2022-03-03")

@@ -31,6 +31,13 @@ _DAY_FIRST = re.compile(
 )
 _ISO = re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
 
+# The words a date line opens with, which a scrape may glue to the byline before it ("By Ana Ruiz Updated ...").
+DATE_LINE_LEADS = (
+    "Updated", "Published", "Posted", "Last updated",
+    "Publié le", "Mis à jour le", "Veröffentlicht am", "Aktualisiert am", "Publicado el", "Actualizado el",
+    "Pubblicato il", "Aggiornato il", "Publicado em", "Atualizado em", "Gepubliceerd op", "Bijgewerkt op",
+)  # fmt: skip
+
 # The words a date line carries around its date ("Updated ... ET", "Publié le ... à", "Veröffentlicht am ... Uhr").
 _DATE_LINE_WORDS = re.compile(
     r"\b(?:updated|published|posted|last|first|modified|date|on|at|et|edt|est|gmt|utc|bst|cet|cest|pt|pdt|pst"

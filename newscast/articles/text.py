@@ -15,7 +15,7 @@ from ..errors import ArticleError
 from ..models import ITEM, PARAGRAPH, Article, Dropped
 from . import noise, signals
 from .byline import byline_fields, is_byline
-from .dates import find_date, is_date_line
+from .dates import DATE_LINE_LEADS, find_date, is_date_line
 from .language import detect_language
 from .units import read_body, starts_with_dateline
 
@@ -71,7 +71,7 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Header: headline, byline, date line, highlights
 
-_GLUED_DATE = re.compile(r"\s+(?=(?:Updated|Published|Posted|Last updated)\b)")
+_GLUED_DATE = re.compile(r"\s+(?=(?:" + "|".join(map(re.escape, DATE_LINE_LEADS)) + r")\b)")
 _HIGHLIGHTS_LABEL = re.compile(
     r"^(?:story highlights|highlights|key points|key takeaways|in brief|at a glance)\b\s*[:\-\u2014]?\s*(.*)$",
     re.IGNORECASE,
@@ -108,8 +108,8 @@ def read_header(units: list[str], headline: str = "") -> Header:
         if rule and not _HIGHLIGHTS_LABEL.match(unit) and not is_date_line(unit):
             header.dropped.append(Dropped(unit, rule))
             continue
-        if is_byline(unit) and not header.byline:
-            byline, *dates = _GLUED_DATE.split(unit, maxsplit=1)
+        byline, *dates = _GLUED_DATE.split(unit, maxsplit=1)
+        if not header.byline and (is_byline(unit) or (dates and is_byline(byline) and is_date_line(dates[0]))):
             header.byline = byline.strip()
             if dates and not header.date:
                 header.date = dates[0].strip()
