@@ -15,7 +15,7 @@ from ..models import Article, Dropped
 from . import noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date
-from .language import declared_language
+from .language import declared_language, detect_language, words
 from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
@@ -164,7 +164,7 @@ def _linked_statement(unit: str, language: str) -> bool:
     full stop. Teasers are titles, questions or exclamations ("Jetzt bestellen!", "What is the Fed?")."""
     return (
         bool(_STATEMENT_END.search(unit))
-        and len(signals.words(unit)) >= signals.PROSE_MIN_WORDS
+        and len(words(unit)) >= signals.PROSE_MIN_WORDS
         and signals.is_prose(unit, language)
     )
 
@@ -224,7 +224,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
-    language = signals.detect_language(" ".join(units))
+    language = detect_language(" ".join(units))
     linked = [
         share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
         for unit, share in zip(units, shares, strict=True)

@@ -174,6 +174,14 @@ READ_TIME_WORDS = (
     "czas czytania",
 )
 
+# The word a byline opens with, by language ("By", "Par", "Von", "Por", "Di", "Door"); outside English a
+# byline is taken only when the whole line is capitalised names (byline.is_byline).
+BYLINE_WORDS = {"en": "by", "fr": "par", "de": "von", "es": "por", "it": "di", "pt": "por", "nl": "door"}
+# The word between the last two names ("A, B and C"), by language.
+NAME_JOINERS = {"en": "and", "fr": "et", "de": "und", "es": "y", "it": "e", "pt": "e", "nl": "en"}
+# Lower-case words inside a person's name ("Pieter van den Berg", "Juan de la Cruz").
+NAME_PARTICLES = ("van", "von", "der", "den", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le")
+
 # Words a whole-unit phrase may carry after it ("Thanks for signing up to The Post"); labels stand alone.
 _EXTRA_WORDS = {"paywall": 4, "comment form": 6}
 

@@ -1,51 +1,126 @@
 """An article's language: the page's own declaration, else a guess from its commonest words.
 
-The guess counts each language's stopwords in the text (as jusText's stoplists do for paragraphs): light,
-no model to load, and right for the few paragraphs of a news story. It answers "" when the text is too
-short or no language clearly wins, so the caller keeps its configured language.
+One detector serves the whole reader: it counts each language's function words in the text, with
+jusText's stoplists (about 100 languages) as the one vocabulary. The reader uses it to tell prose from
+menus in the page's language (signals.is_prose); Article.language gets the same answer as an ISO 639
+code, but only when the text is long enough and one language clearly wins, so the caller keeps its
+configured language otherwise.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import cache
+from pathlib import Path
 
 from ..models import Article
 
-STOPWORDS: dict[str, frozenset[str]] = {
-    language: frozenset(words.split())
-    for language, words in {
-        "en": "the of and to in is that for it was on with as he by at from his are be this have had not but "
-        "they which has were their said been who will would an its or after about more than",
-        "fr": "le la les de des du un une et est en que qui dans pour par sur au aux pas ne se ce cette il elle "
-        "sont ont avec plus mais comme été son sa ses leur nous vous a d l qu",
-        "de": "der die das und ist nicht den dem des ein eine einer mit von zu auf für sich im auch es als wird "
-        "wurde bei nach aus werden sie er hat noch wie über dass nur vor zum zur",
-        "es": "el la los las de del y en que un una es por con para se no al lo como su sus más pero fue ha "
-        "este esta han sobre entre también ya",
-        "it": "il la le gli di del della dei e che un una è per con non si da al alla nel nella sono come ma "
-        "anche più ha questo questa stato dopo",
-        "pt": "o a os as de do da dos das e que um uma é em no na por para com não se ao mais mas foi como "
-        "seu sua também pelo pela",
-        "nl": "de het een en van in is dat op te zijn voor met niet die er aan als ook door maar bij om nog "
-        "naar werd wordt heeft zijn",
-    }.items()
-}
-MIN_WORDS = 12  # fewer words than this: no guess
-MIN_SHARE = 0.12  # the winner's stopwords must be at least this share of the words
-MIN_LEAD = 1.5  # and this many times the runner-up's
+# jusText's stoplist names -> ISO 639-1 codes (639-3 where a language has no two-letter code).
+ISO_CODES = {
+    "Afrikaans": "af", "Albanian": "sq", "Arabic": "ar", "Aragonese": "an", "Armenian": "hy", "Aromanian": "rup",
+    "Asturian": "ast", "Azerbaijani": "az", "Basque": "eu", "Belarusian": "be", "Belarusian_Taraskievica": "be",
+    "Bengali": "bn", "Bishnupriya_Manipuri": "bpy", "Bosnian": "bs", "Breton": "br", "Bulgarian": "bg",
+    "Catalan": "ca", "Cebuano": "ceb", "Chuvash": "cv", "Croatian": "hr", "Czech": "cs", "Danish": "da",
+    "Dutch": "nl", "English": "en", "Esperanto": "eo", "Estonian": "et", "Finnish": "fi", "French": "fr",
+    "Galician": "gl", "Georgian": "ka", "German": "de", "Greek": "el", "Gujarati": "gu", "Haitian": "ht",
+    "Hebrew": "he", "Hindi": "hi", "Hungarian": "hu", "Icelandic": "is", "Ido": "io", "Igbo": "ig",
+    "Indonesian": "id", "Irish": "ga", "Italian": "it", "Javanese": "jv", "Kannada": "kn", "Kazakh": "kk",
+    "Korean": "ko", "Kurdish": "ku", "Kyrgyz": "ky", "Latin": "la", "Latvian": "lv", "Lithuanian": "lt",
+    "Lombard": "lmo", "Low_Saxon": "nds", "Luxembourgish": "lb", "Macedonian": "mk", "Malay": "ms",
+    "Malayalam": "ml", "Maltese": "mt", "Marathi": "mr", "Neapolitan": "nap", "Nepali": "ne", "Newar": "new",
+    "Norwegian_Bokmal": "nb", "Norwegian_Nynorsk": "nn", "Occitan": "oc", "Persian": "fa", "Piedmontese": "pms",
+    "Polish": "pl", "Portuguese": "pt", "Quechua": "qu", "Romanian": "ro", "Russian": "ru", "Samogitian": "sgs",
+    "Serbian": "sr", "Serbo_Croatian": "sh", "Sicilian": "scn", "Slovak": "sk", "Slovenian": "sl",
+    "Spanish": "es", "Sundanese": "su", "Swahili": "sw", "Swedish": "sv", "Tagalog": "tl", "Tamil": "ta",
+    "Telugu": "te", "Turkish": "tr", "Turkmen": "tk", "Ukrainian": "uk", "Urdu": "ur", "Uzbek": "uz",
+    "Vietnamese": "vi", "Volapuk": "vo", "Walloon": "wa", "Waray_Waray": "war", "Welsh": "cy",
+    "West_Frisian": "fy", "Western_Panjabi": "pnb",
+}  # fmt: skip
+_SKIPPED = {"Simple_English"}  # a subset of English's list: it would only ever tie with it
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+_SAMPLE_WORDS = 3000
+# The page's language, for prose-likeness: enough words, and a share of function words running text has.
+DETECT_MIN_WORDS = 20
+DETECT_MIN_SHARE = 0.15
+# Article.language, which picks the voice: fewer words will do, but one language must clearly win.
+GUESS_MIN_WORDS = 12
+GUESS_MIN_SHARE = 0.12
+GUESS_CLOSE = 0.8  # a rival whose share is this close to the winner's ...
+GUESS_MIN_LEAD = 1.5  # ... must be beaten this many times over on the words the two lists do not share
+
+
+@cache
+def stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stoplists by ISO code, loaded once: read as the data files they are, since importing
+    justext itself would load lxml on every text-only path."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("justext")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    folder = Path(spec.submodule_search_locations[0]) / "stoplists"
+    lists: dict[str, frozenset[str]] = {}
+    for path in sorted(folder.glob("*.txt")):
+        if path.stem in _SKIPPED:
+            continue
+        code = ISO_CODES.get(path.stem, path.stem.lower())
+        words = frozenset(word.lower() for word in path.read_text(encoding="utf-8").splitlines())
+        lists[code] = lists.get(code, frozenset()) | words
+    return lists
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _sample(text: str) -> list[str]:
+    return [match.group() for match in itertools.islice(_WORD.finditer(text.casefold()), _SAMPLE_WORDS)]
+
+
+def _shares(sample: list[str]) -> list[tuple[float, str]]:
+    scores = [(sum(1 for word in sample if word in stops) / len(sample), code) for code, stops in stoplists().items()]
+    return sorted(scores, key=lambda pair: -pair[0])  # stable: a tie goes to the first list
+
+
+def language_shares(text: str) -> list[tuple[float, str]]:
+    """(share of the text's words that are the language's function words, ISO code), best first."""
+    sample = _sample(text)
+    return _shares(sample) if sample else []
+
+
+def detect_language(text: str) -> str:
+    """ISO code of the language whose function words cover most of the text ("" when none fits)."""
+    sample = _sample(text)
+    if len(sample) < DETECT_MIN_WORDS:
+        return ""
+    shares = _shares(sample)
+    return shares[0][1] if shares and shares[0][0] > DETECT_MIN_SHARE else ""
 
 
 def guess_language(text: str) -> str:
-    """ISO 639-1 code of the language ``text`` is most likely in, or "" when unsure."""
-    words = re.findall(r"[^\W\d_]+", text.casefold())
-    if len(words) < MIN_WORDS:
+    """ISO code of the language ``text`` is most likely in, or "" when unsure.
+
+    The stoplists of related languages share many words (and a few hold English ones), so the winner
+    must also beat each close rival on the words only one of the two lists holds.
+    """
+    sample = _sample(text)
+    if len(sample) < GUESS_MIN_WORDS:
         return ""
-    scores = sorted(
-        ((sum(word in stops for word in words) / len(words), language) for language, stops in STOPWORDS.items()),
-        reverse=True,
-    )
-    (best, language), (second, _) = scores[0], scores[1]
-    return language if best >= MIN_SHARE and best >= MIN_LEAD * second else ""
+    shares = _shares(sample)
+    if not shares or shares[0][0] < GUESS_MIN_SHARE:
+        return ""
+    best, code = shares[0]
+    lists = stoplists()
+    for share, rival in shares[1:]:
+        if share < GUESS_CLOSE * best:
+            break
+        own = sum(1 for word in sample if word in lists[code] and word not in lists[rival])
+        theirs = sum(1 for word in sample if word in lists[rival] and word not in lists[code])
+        if own == 0 or own < GUESS_MIN_LEAD * theirs:
+            return ""
+    return code
 
 
 _HTML_LANG = re.compile(r"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.IGNORECASE)

@@ -15,7 +15,8 @@ from ..errors import ArticleError
 from ..models import ITEM, PARAGRAPH, Article, Dropped
 from . import noise, signals
 from .byline import byline_fields, is_byline
-from .dates import find_date, is_date_line
+from .dates import DATE_LINE_LEADS, find_date, is_date_line
+from .language import detect_language
 from .units import read_body, starts_with_dateline
 
 _WRAPPED_LINE_LENGTH = range(55, 101)
@@ -70,7 +71,7 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # Header: headline, byline, date line, highlights
 
-_GLUED_DATE = re.compile(r"\s+(?=(?:Updated|Published|Posted|Last updated)\b)")
+_GLUED_DATE = re.compile(r"\s+(?=(?:" + "|".join(map(re.escape, DATE_LINE_LEADS)) + r")\b)")
 _HIGHLIGHTS_LABEL = re.compile(
     r"^(?:story highlights|highlights|key points|key takeaways|in brief|at a glance)\b\s*[:\-\u2014]?\s*(.*)$",
     re.IGNORECASE,
@@ -107,8 +108,8 @@ def read_header(units: list[str], headline: str = "") -> Header:
         if rule and not _HIGHLIGHTS_LABEL.match(unit) and not is_date_line(unit):
             header.dropped.append(Dropped(unit, rule))
             continue
-        if is_byline(unit) and not header.byline:
-            byline, *dates = _GLUED_DATE.split(unit, maxsplit=1)
+        byline, *dates = _GLUED_DATE.split(unit, maxsplit=1)
+        if not header.byline and (is_byline(unit) or (dates and is_byline(byline) and is_date_line(dates[0]))):
             header.byline = byline.strip()
             if dates and not header.date:
                 header.date = dates[0].strip()
@@ -229,7 +230,7 @@ def parse_scrape(text: str, source: str = "") -> Article:
         raise ArticleError(f"no text found in {source or 'the input'}")
     title = _MARKDOWN_TITLE.search(text)
     header = read_header(units, noise.clean_unit(title.group(1)) if title else "")
-    language = signals.detect_language(" ".join(units[header.body_start :]))
+    language = detect_language(" ".join(units[header.body_start :]))
     body = read_body(units[header.body_start :], header.headline, language)
     if not any(block.kind in (PARAGRAPH, ITEM) for block in body.blocks):
         raise ArticleError(

@@ -71,7 +71,7 @@ class Body:
     dropped: list[Dropped] = field(default_factory=list)
 
 
-def read_body(units: list[str], headline: str, language: str = "English", extracted: bool = False) -> Body:
+def read_body(units: list[str], headline: str, language: str = "en", extracted: bool = False) -> Body:
     """Body units -> blocks, credits and the dateline place, with every kind of furniture dropped (and noted).
 
     ``extracted``: the units are what trafilatura kept of an HTML page, so the floor of what is spoken.
