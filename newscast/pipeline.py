@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .articles import read_article
 from .articles.signals import dropped_prose_share
 from .config import QUOTES_VOICE, Config, SpeechConfig
-from .errors import ArticleError, ConfigError
+from .errors import ArticleError, ConfigError, EngineError
 from .limits import TooLarge, describe, read_bounded
 from .models import Audio, Clip, Cue, Episode, Script, Segment
 from .naming import default_output_path
@@ -392,7 +392,19 @@ def speak_script(
 
     name, reason = resolve_engine_name(config.speech)
     settings, note = speech_settings_for(script.language, config)
-    engine = create_engine(name, settings)
+    try:
+        engine = create_engine(name, settings)
+    except EngineError:
+        if settings.voice != config.speech.voice or primary_language(settings.language) == primary_language(
+            config.speech.language
+        ):
+            raise  # a voice named for the language failed, or the configured language itself: say so
+        # A language the page declared (or the guess found) that this engine has no voice for: read the article
+        # in the configured language rather than not at all.
+        note = f"{name} does not speak the article's language {script.language!r}; it reads it as "
+        note += repr(config.speech.language)
+        settings = replace(settings, language=config.speech.language)
+        engine = create_engine(name, settings)
     quotes = None
     if QUOTES_VOICE in config.speech.voices:
         quotes = create_engine(name, replace(settings, voice=config.speech.voices[QUOTES_VOICE]))

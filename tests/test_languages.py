@@ -210,3 +210,20 @@ def test_an_all_numbers_list_item_builds(tmp_path, tone_config):
     episode = build_episode(article, tone_config, tmp_path / "out.mp3")
     assert episode.duration > 1
     assert "twenty fifteen twenty sixteen twenty seventeen twenty eighteen" in ToneEngine.calls
+
+
+@responses.activate
+def test_a_language_the_engine_does_not_speak_falls_back_to_the_configured_one(tmp_path):
+    # A page may declare (or the guess may find) a language gTTS has no voice for: the build must still speak it.
+    page = tmp_path / "page.html"
+    story = " ".join(["The harbour board met on Tuesday and agreed to keep the ferry running all winter."] * 6)
+    page.write_text(f'<html lang="ast"><head><title>Ferry stays</title></head><body><h1>Ferry stays</h1>'
+                    f"<p>{story}</p><p>{story}</p></body></html>", encoding="utf-8")  # fmt: skip
+    responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
+    reports = []
+    config = load_config(overrides={"speech": {"engine": "gtts"}})
+    episode = build_episode(page, config, tmp_path / "out.mp3", on_progress=reports.append)
+    assert episode.duration > 0
+    bodies = [unquote(call.request.body) for call in responses.calls]
+    assert bodies and all('\\"en\\"' in body for body in bodies)
+    assert any("does not speak" in report.message for report in reports if report.stage == "engine")
