@@ -33,8 +33,46 @@ if TYPE_CHECKING:
 
 EXIT_INTERRUPTED = 130
 
+try:  # recent typer vendors its own copy of click: its parser raises that copy's exceptions, not click's
+    from typer._click import exceptions as _click_errors
+except ImportError:
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
+
+
+class _Group(typer.core.TyperGroup):
+    """Usage errors (a missing argument, an unknown option, an option without its value) end like every other
+    error: one ``error:`` line naming the help to read, exit 2."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        except _click_errors.UsageError as error:
+            if isinstance(error, getattr(_click_errors, "NoArgsIsHelpError", ())) and error.ctx is not None:
+                typer.echo(error.ctx.get_help())  # `newscast` alone: the help, as before
+                sys.exit(error.exit_code)
+            where = error.ctx.command_path if error.ctx else "newscast"
+            typer.echo(f"error: {error.format_message()} (see `{where} --help`)", err=True)
+            if not standalone_mode:
+                raise
+            sys.exit(error.exit_code)
+        except _click_errors.ClickException as error:
+            if not standalone_mode:
+                raise
+            error.show()
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("aborted", err=True)
+            sys.exit(1)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 app = typer.Typer(
     name="newscast",
+    cls=_Group,
     help="Turn news articles into podcast episodes.",
     add_completion=False,
     no_args_is_help=True,

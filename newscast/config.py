@@ -21,6 +21,9 @@ from .models import ORDERABLE_KINDS
 SEGMENT_KINDS = tuple(kind.value for kind in ORDERABLE_KINDS)
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
 MAX_CONFIG_BYTES = 1 << 20
+OPEN_TABLES = (("speech", "voices"),)  # tables inside a section whose keys are the user's own
+QUOTES_VOICE = "quotes"  # the [speech.voices] key of the voice that speaks quotations
+LINK_MODES = ("domain", "skip")
 MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -57,7 +60,7 @@ Options = TypeVar("Options", bound=EngineOptions)
 # the same key of its engine's table ("speech.tld" is "speech.gtts.tld").
 FLAT_ENGINE_KEYS = {"tld": "gtts", "slow": "gtts", "requests_per_second": "gtts", "retries": "gtts",
                     "length_scale": "piper", "speaker": "piper"}  # fmt: skip
-RESERVED_SPEECH_TABLES = ()  # [speech] sub-tables that are not an engine's
+RESERVED_SPEECH_TABLES = ("voices",)  # [speech] sub-tables that are not an engine's
 
 
 DATELINE_MODES = ("lead-in", "segment", "off")
@@ -114,6 +117,9 @@ class SpeechConfig:
     workers: int = setting(
         0, "sentences spoken at once; 0: the engine's choice", between=(0, 64), shown="0 (automatic) to 64"
     )
+    links: str = setting("domain", "web and e-mail addresses: domain (say the site) or skip", choices=LINK_MODES)
+    # [speech.voices]: a voice per article language ("fr" = "fr_FR-siwis-medium") and for "quotes"
+    voices: dict[str, str] = field(default_factory=dict)
 
     # [speech.<engine>] tables, each checked against its engine's Options; an engine not named has its defaults
     engines: dict[str, EngineOptions] = field(default_factory=dict)
@@ -122,6 +128,11 @@ class SpeechConfig:
         """The engine's own settings: its table as loaded, else the defaults its Options declare."""
         found = self.engines.get(name)
         return found if isinstance(found, kind) else kind()
+
+    def voice_for(self, language: str) -> str:
+        """The voice configured for a language ("fr", "fr-CA"), else the main voice."""
+        primary = language.replace("_", "-").split("-")[0].lower()
+        return self.voices.get(language) or self.voices.get(primary) or self.voice
 
 
 @dataclass(frozen=True)
@@ -234,6 +245,8 @@ def declared_defaults() -> dict[str, dict[str, Any]]:
     """Every section's keys and defaults; the open tables empty. Engines' tables are their own (Options)."""
     data = {name: defaults_of(cls) for name, cls in _SECTIONS.items()}
     data.update({name: {} for name in OPEN_SECTIONS})
+    for section, key in OPEN_TABLES:
+        data[section][key] = {}
     return data
 
 
@@ -355,6 +368,9 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
                 defaults[section][key] = value
             continue
         for key, value in values.items():
+            if (section, key) in OPEN_TABLES:
+                defaults[section][key] = {**defaults[section][key], **_voices_table(section, key, value, where)}
+                continue
             if section == "speech" and (key in FLAT_ENGINE_KEYS or isinstance(value, dict)):
                 engine, table = (FLAT_ENGINE_KEYS[key], {key: value}) if key in FLAT_ENGINE_KEYS else (key, value)
                 spelled = "speech" if key in FLAT_ENGINE_KEYS else f"speech.{engine}"
@@ -365,6 +381,19 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
                 allowed = ", ".join(defaults[section])
                 raise ConfigError(f"unknown key {section}.{key} in {where}; allowed: {allowed}")
             defaults[section][key] = _checked_value(section, key, value, defaults[section][key], where)
+
+
+def _voices_table(section: str, key: str, value: Any, where: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{section}.{key}] in {where} must be a table: a language code or quotes = a voice")
+    for name, voice in value.items():
+        if not isinstance(voice, str):
+            raise ConfigError(f"{section}.{key}.{name} in {where} must be a string (a voice name or .onnx path)")
+        if name != QUOTES_VOICE and not re.fullmatch(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?", name):
+            raise ConfigError(
+                f"{section}.{key}.{name} in {where}: keys are language codes (en, fr, pt-BR) or {QUOTES_VOICE}"
+            )
+    return dict(value)
 
 
 def _checked_value(section: str, key: str, value: Any, default: Any, where: str) -> Any:

@@ -106,6 +106,7 @@ class Article:
     credits: tuple[str, ...] = ()
     source: str = ""  # path or URL it was read from
     dropped: tuple[Dropped, ...] = ()  # every unit of the page not spoken, with the rule that dropped it
+    language: str = ""  # ISO 639-1 ("en", "fr"): declared by the page or guessed from the text; "" unknown
 
     @property
     def paragraphs(self) -> list[str]:
@@ -142,7 +143,7 @@ class Script:
     source: str = ""
     description: str = ""  # the highlights or the first paragraph; for a roundup, its headlines
     stories: tuple[str, ...] = ()  # a roundup's headlines, in the order they are read
-    language: str = ""  # the articles' language when the reader knows it; empty: the speech language
+    language: str = ""  # the article's language (a roundup's when its stories share one); "" unknown
     outlet: str = ""  # the publication the byline named
 
     def to_dict(self) -> dict:

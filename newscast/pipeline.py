@@ -8,20 +8,20 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .articles import read_article
 from .articles.signals import dropped_prose_share
-from .config import Config
-from .errors import ArticleError, AudioError, ConfigError
+from .config import QUOTES_VOICE, Config, SpeechConfig
+from .errors import ArticleError, AudioError, ConfigError, EngineError
 from .limits import TooLarge, describe, read_bounded
 from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, Stage
 from .naming import default_output_path
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
-from .speech.text import speakable, split_sentences
+from .speech.text import primary_language, quoted_parts, speakable, split_sentences
 
 MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
@@ -79,46 +79,83 @@ def synthesize(
     cache: ClipCache,
     config: Config,
     on_progress: ProgressCallback = _ignore,
+    quotes: Engine | None = None,
 ) -> Iterator[Clip]:
     """Speak every sentence, in parallel, yielding one clip per segment, in script order, as soon as it is ready.
 
     The sentence is the unit of work: it spreads evenly over the workers, it is what the cache keeps (so an
     interrupted build loses only the sentences in flight), and its place in the clip times a transcript cue.
+    With a ``quotes`` engine, the words inside quotation marks are spoken by it and the rest by ``engine``;
+    the cue still shows the whole sentence as written.
     """
-    identity = engine.identity()
+    language = script.language or config.speech.language
+    speech = config.speech
+
+    def say(text: str) -> str:
+        return speakable(text, config.pronunciations, language, speech.links)
+
+    def parts_of(sentence: str) -> list[tuple[Engine, str]]:
+        if quotes is None:
+            return [(engine, say(sentence))]
+        return [(quotes if quoted else engine, say(part)) for part, quoted in quoted_parts(sentence)]
+
+    identities = {id(engine): engine.identity()} | ({id(quotes): quotes.identity()} if quotes else {})
     plans = [
-        [(sentence, speakable(sentence, config.pronunciations)) for sentence in split_sentences(segment.text)]
+        [
+            (sentence, [(voice, spoken) for voice, spoken in parts_of(sentence) if spoken.strip()])
+            for sentence in split_sentences(segment.text)
+        ]
         for segment in script.segments
     ]
 
-    def speak(text: str) -> Audio:
-        audio = engine.synthesize(text)
-        cache.put(identity, text, audio)
+    def speak(voice: Engine, text: str) -> Audio:
+        audio = voice.synthesize(text)
+        cache.put(identities[id(voice)], text, audio)
         return audio
 
     with ThreadPoolExecutor(max_workers=worker_count(engine, config), thread_name_prefix="speak") as pool:
-        pending: dict[str, Future[Audio]] = {}
-        ready: dict[str, Audio] = {}
+        pending: dict[tuple[str, str], Future[Audio]] = {}
+        ready: dict[tuple[str, str], Audio] = {}
         for plan in plans:
-            for _, spoken in plan:
-                if spoken in pending or spoken in ready or not spoken.strip():
-                    continue
-                audio = cache.get(identity, spoken)
-                if audio is None:
-                    pending[spoken] = pool.submit(speak, spoken)
-                else:
-                    ready[spoken] = audio
+            for _, parts in plan:
+                for voice, spoken in parts:
+                    key = (identities[id(voice)], spoken)
+                    if key in pending or key in ready:
+                        continue
+                    audio = cache.get(*key)
+                    if audio is None:
+                        pending[key] = pool.submit(speak, voice, spoken)
+                    else:
+                        ready[key] = audio
         on_progress(Progress(Stage.SPEAK, 0, len(plans)))
+
+        def heard(voice: Engine, spoken: str) -> Audio:
+            key = (identities[id(voice)], spoken)
+            return ready.get(key) or pending[key].result()
+
         try:
             for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
-                audios = [ready.get(spoken) or pending[spoken].result() for _, spoken in plan if spoken.strip()]
-                written = [sentence for sentence, spoken in plan if spoken.strip()]
+                audios = [join_parts([heard(voice, spoken) for voice, spoken in parts]) for _, parts in plan if parts]
+                written = [sentence for sentence, parts in plan if parts]
                 on_progress(Progress(Stage.SPEAK, done, len(plans), segment.kind))
                 yield join_sentences(segment, written, audios, config.speech.sentence_silence)
             on_progress(Progress(Stage.ENCODE, len(plans), len(plans)))
         finally:
             for future in pending.values():
                 future.cancel()
+
+
+def join_parts(audios: Sequence[Audio]) -> Audio:
+    """A sentence spoken in parts (narration and quotation) as one audio, at the first part's rate."""
+    import numpy as np
+
+    from .episode import resample
+
+    if len(audios) == 1:
+        return audios[0]
+    rate = audios[0].sample_rate
+    samples = [a.samples if a.sample_rate == rate else resample(a.samples, a.sample_rate, rate) for a in audios]
+    return Audio(np.concatenate(samples).astype(np.float32, copy=False), rate)
 
 
 def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[Audio], gap_seconds: float) -> Clip:
@@ -281,7 +318,10 @@ def build_fingerprint(script: Script, config: Config) -> str:
         except OSError:
             continue  # a voice name, or a file that is gone (the build will say so)
         files[name] = [status.st_size, status.st_mtime_ns]
-    payload = {"newscast": __version__, "script": script.to_dict(), "settings": settings, "files": files}
+    payload = {
+        "newscast": __version__, "script": script.to_dict(), "language": script.language, "settings": settings,
+        "files": files,
+    }  # fmt: skip
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -308,6 +348,26 @@ def built_from(output: Path, fingerprint: str) -> Episode | None:
     )
 
 
+def speech_settings_for(language: str, config: Config) -> tuple[SpeechConfig, str]:
+    """The speech settings for an article's language: that language (for gTTS and the normaliser) and the
+    voice ``[speech.voices]`` names for it; and a note when a foreign article has no voice of its own."""
+    speech = config.speech
+    if not language:
+        return speech, ""
+    voice = speech.voice_for(language)
+    if primary_language(language) == primary_language(speech.language):
+        return replace(speech, voice=voice), ""  # the configured language code stays (gTTS: "pt" or "zh-TW")
+    note = (
+        ""
+        if voice != speech.voice
+        else (
+            f"the article is in {language!r} and [speech.voices] names no voice for it, so the "
+            f"{speech.voice or 'default'} voice reads it"
+        )
+    )
+    return replace(speech, language=language, voice=voice), note
+
+
 def speak_script(
     script: Script,
     config: Config,
@@ -328,10 +388,28 @@ def speak_script(
     from .episode import write_episode
 
     name, reason = resolve_engine_name(config.speech)
-    engine = create_engine(name, config.speech)
-    on_progress(Progress(Stage.ENGINE, message=f"{name}: {reason}"))
+    settings, note = speech_settings_for(script.language, config)
+    try:
+        engine = create_engine(name, settings)
+    except EngineError:
+        if settings.voice != config.speech.voice or primary_language(settings.language) == primary_language(
+            config.speech.language
+        ):
+            raise  # a voice named for the language failed, or the configured language itself: say so
+        # A language the page declared (or the guess found) that this engine has no voice for: read the article
+        # in the configured language rather than not at all.
+        note = f"{name} does not speak the article's language {script.language!r}; it reads it as "
+        note += repr(config.speech.language)
+        settings = replace(settings, language=config.speech.language)
+        engine = create_engine(name, settings)
+    quotes = None
+    if QUOTES_VOICE in config.speech.voices:
+        quotes = create_engine(name, replace(settings, voice=config.speech.voices[QUOTES_VOICE]))
+        if quotes.identity() == engine.identity():  # an engine without voices (gTTS): one voice after all
+            quotes = None
+    on_progress(Progress(Stage.ENGINE, message=f"{name}: {reason}" + (f"; {note}" if note else "")))
     cache = cache or cache_for(config)
-    clips = synthesize(script, engine, cache, config, on_progress)
+    clips = synthesize(script, engine, cache, replace(config, speech=settings), on_progress, quotes)
     episode = write_episode(script, clips, output, config, engine.name, fingerprint)
     cache.prune()
     on_progress(Progress(Stage.WRITE, message=str(output)))

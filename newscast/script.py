@@ -66,7 +66,7 @@ def build_script(article: Article, config: Config) -> Script:
         byline=article.byline,
         source=article.source,
         description=describe(article),
-        language=getattr(article, "language", ""),  # set when the reader detected the article's language
+        language=article.language,
         outlet=article.outlet,
     )
 
@@ -129,6 +129,7 @@ def build_roundup(articles: list[Article], config: Config, today: date | None = 
         source="\n".join(article.source for article in articles),  # one line per story
         description="In this episode: " + spoken_list(titles) + ".",
         stories=tuple(titles),
+        language=languages.pop() if len(languages := {article.language for article in articles}) == 1 else "",
     )
 
 

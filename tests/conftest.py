@@ -24,10 +24,12 @@ SECONDS_PER_CHARACTER = 0.01
 
 
 class ToneEngine:
-    """A fake engine: a sine tone per text, 10 ms per character, pitch from the text's hash."""
+    """A fake engine: a sine tone per text, 10 ms per character, pitch from the text's hash; a voice that is a
+    number ("440") speaks every text at that pitch, so tests can tell two voices apart by ear."""
 
     name = "tone"
     calls: list[str] = []  # noqa: RUF012 - shared on purpose, reset by the fixture
+    voices: list[tuple[str, str, str]] = []  # noqa: RUF012 - (voice, language, text) per call, likewise
     fail_on_call: int | None = None
 
     def __init__(self, settings: SpeechConfig) -> None:
@@ -38,13 +40,14 @@ class ToneEngine:
 
     def synthesize(self, text: str) -> Audio:
         ToneEngine.calls.append(text)
+        ToneEngine.voices.append((self.settings.voice, self.settings.language, text))
         if ToneEngine.fail_on_call is not None and len(ToneEngine.calls) >= ToneEngine.fail_on_call:
             raise EngineError(f"tone engine failed on call {len(ToneEngine.calls)}")
-        return tone_for(text)
+        return tone_for(text, int(self.settings.voice) if self.settings.voice.isdigit() else None)
 
 
-def tone_for(text: str) -> Audio:
-    frequency = 200 + zlib.crc32(text.encode()) % 600
+def tone_for(text: str, frequency: int | None = None) -> Audio:
+    frequency = frequency or 200 + zlib.crc32(text.encode()) % 600
     count = round(len(text) * SECONDS_PER_CHARACTER * TONE_RATE)
     samples = 0.5 * np.sin(2 * np.pi * frequency * np.arange(count) / TONE_RATE)
     return Audio(samples.astype(np.float32), TONE_RATE)
@@ -93,6 +96,7 @@ def isolated(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("NEWSCAST_VOICES_DIR", str(home / "voices"))
     monkeypatch.setattr(socket, "getaddrinfo", _local_only_getaddrinfo)
     ToneEngine.calls = []
+    ToneEngine.voices = []
     ToneEngine.fail_on_call = None
     return home
 

@@ -150,8 +150,8 @@ def test_channel_language_comes_from_the_episodes_else_the_config(tmp_path):
     folder = tmp_path / "show"
     settings = FeedSettings(base_url=BASE, title="T", description="", author="A", language="fr")
     assert channel_of(write_feed(folder.parent, settings)).findtext("language") == "fr"  # no episodes: config
-    german = load_config(overrides={"speech": {"engine": "tone", "language": "de"}})
-    build_episode(EXAMPLE_ARTICLE, german, output=folder / "ferry.mp3")
+    tone = load_config(overrides={"speech": {"engine": "tone"}})
+    build_episode(DATA / "quarry-de.html", tone, output=folder / "ferry.mp3")  # a German page: its episode says de
     channel = channel_of(write_feed(folder, settings))
     assert channel.findtext("language") == "de"
     assert channel.find("item/podcast:transcript", NS).get("language") == "de"

@@ -33,8 +33,6 @@ def assert_contract(result) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code in (0, 1, 2), (result.exit_code, output)
     assert "Traceback" not in output
-    if result.exit_code == 2 and result.stderr.lstrip().startswith("Usage:"):
-        return  # a usage error, reported by click itself with the usage line (exit 2, no traceback)
     if result.exit_code:
         errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
         assert len(errors) == 1, result.stderr

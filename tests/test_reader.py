@@ -9,7 +9,7 @@ import pytest
 
 from newscast import ArticleError, build_script, load_config, read_article, read_text
 from newscast.articles.dates import find_date, is_date_line
-from newscast.articles.text import split_dateline
+from newscast.articles.units import split_dateline
 
 from .conftest import DATA, EXAMPLE_ARTICLE
 

@@ -11,8 +11,9 @@ import pytest
 
 from newscast import build_script, load_config, read_text
 from newscast.articles import decode
+from newscast.articles.byline import is_byline
 from newscast.articles.html import looks_like_html
-from newscast.articles.text import is_byline, split_units
+from newscast.articles.text import split_units
 
 
 def spoken_body(article) -> str:

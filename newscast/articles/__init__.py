@@ -14,6 +14,7 @@ from ..errors import ArticleError
 from ..limits import TooLarge, read_bounded
 from ..models import Article
 from .html import looks_like_html, parse_html
+from .language import with_language
 from .text import parse_scrape
 
 __all__ = ["STDIN", "read_article", "read_text"]
@@ -26,8 +27,8 @@ _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf]|\u00e2\u20ac[\u0080-\u00bf
 def read_text(text: str, source: str = "", url: str | None = None) -> Article:
     """Read an article from page text: HTML (by content) or a plain-text scrape."""
     if looks_like_html(text):
-        return parse_html(text, source, url)
-    return parse_scrape(text, source)
+        return with_language(parse_html(text, source, url))
+    return with_language(parse_scrape(text, source))
 
 
 def read_article(source: str | Path) -> Article:
@@ -43,8 +44,8 @@ def read_article(source: str | Path) -> Article:
         page = fetch(source)
         text = decode(page.content, source, page.charset)
         if page.content_type == "text/html" or looks_like_html(text):
-            return parse_html(text, source, page.url)
-        return parse_scrape(text, source)
+            return with_language(parse_html(text, source, page.url))
+        return with_language(parse_scrape(text, source))
     return read_text(decode(_read_file(Path(source)), source), source)
 
 

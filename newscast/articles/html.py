@@ -1,4 +1,8 @@
-"""Saved HTML pages -> Article: trafilatura finds the article, then the same noise rules as text."""
+"""Saved HTML pages -> Article: trafilatura finds the article, then the same noise rules as text.
+
+Every text node trafilatura keeps becomes a unit (the recall floor); units that are nearly all link text
+are dropped here, and the rest go to ``units.read_body``, the body classification the text reader uses too.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ import warnings
 from ..errors import ArticleError
 from ..models import Article, Dropped
 from . import noise, signals
-from .byline import byline_fields
+from .byline import byline_fields, is_byline
 from .dates import find_date
-from .text import TABLE_MARK, is_byline, read_body
+from .language import declared_language, detect_language, words
+from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
 _LEADING_MARKUP = re.compile(r"<(?:!--|style|script|meta|link|title|br|b|div|p|article|\?xml)[\s/>]", re.IGNORECASE)
@@ -151,6 +156,19 @@ LINK_SHARE = 0.8
 _LINK_MAX_WORDS = 30
 
 
+_STATEMENT_END = re.compile(r"\w[.)][\"'\u201d\u2019]*$")
+
+
+def _linked_statement(unit: str, language: str) -> bool:
+    """A sentence of the story that happens to be all link text: prose of seven words or more ending in a
+    full stop. Teasers are titles, questions or exclamations ("Jetzt bestellen!", "What is the Fed?")."""
+    return (
+        bool(_STATEMENT_END.search(unit))
+        and len(words(unit)) >= signals.PROSE_MIN_WORDS
+        and signals.is_prose(unit, language)
+    )
+
+
 _DATA_CELL_WORDS = 12
 
 
@@ -189,6 +207,15 @@ def _visible_headline(html: str, title: str) -> str:
     return ""
 
 
+def _headline(html: str, h1: str, title: str) -> str:
+    """The h1 in the article; but a shorter h1 that shares no word with the page's title is a section or
+    site name ("Pressemitteilungen", "While you are here..."): then the page's own h1 that matches the
+    title, or the title."""
+    if h1 and (not title or _words(h1) & _words(title) or len(_words(h1)) >= len(_words(title))):
+        return h1  # a title no longer than the h1 is the site's name ("Harbor Gazette"), not a headline
+    return _visible_headline(html, title) or title or h1
+
+
 def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     """Read a saved or fetched HTML news page."""
     tree = _extract_tree(html, url)
@@ -197,22 +224,21 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
-    links = [
-        Dropped(unit, "link to another page")
+    language = detect_language(" ".join(units))
+    linked = [
+        share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
         for unit, share in zip(units, shares, strict=True)
-        if share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS
     ]
-    units = [
-        unit
-        for unit, share in zip(units, shares, strict=True)
-        if not (share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS)
-    ]
-    headline = noise.clean_unit(h1 or _visible_headline(html, tree.get("title") or "") or tree.get("title") or "")
+    links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
+    units = [unit for unit, link in zip(units, linked, strict=True) if not link]
+    headline = _headline(html, h1, noise.clean_unit(tree.get("title") or ""))
+    if h1 and h1 != headline:
+        units = [h1, *units]  # an h1 that is not the headline is still the page's text (the edge rules judge it)
     author = noise.clean_unit(tree.get("author") or "")
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
-    body = read_body(units, headline, signals.detect_language(" ".join(units)), extracted=True)
+    body = read_body(units, headline, language, extracted=True)
     if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
     date = tree.get("date") or ""
@@ -226,4 +252,5 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         credits=tuple(body.credits),
         source=url or source,
         dropped=(*links, *body.dropped),
+        language=declared_language(html),
     )

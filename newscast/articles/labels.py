@@ -37,6 +37,7 @@ TEASER_LABELS = (
     "vea también",
     "mira también",
     "le puede interesar",
+    "puedes ver",
     "notas relacionadas",
     "noticias relacionadas",
     "weitere artikel zum thema",
@@ -61,6 +62,8 @@ TEASER_LABELS = (
     "lees ook",
     "czytaj także",
     "czytaj też",
+    "zobacz też",
+    "zobacz także",
     "читайте также",
     "läs också",
     "læs også",
@@ -171,6 +174,14 @@ READ_TIME_WORDS = (
     "czas czytania",
 )
 
+# The word a byline opens with, by language ("By", "Par", "Von", "Por", "Di", "Door"); outside English a
+# byline is taken only when the whole line is capitalised names (byline.is_byline).
+BYLINE_WORDS = {"en": "by", "fr": "par", "de": "von", "es": "por", "it": "di", "pt": "por", "nl": "door"}
+# The word between the last two names ("A, B and C"), by language.
+NAME_JOINERS = {"en": "and", "fr": "et", "de": "und", "es": "y", "it": "e", "pt": "e", "nl": "en"}
+# Lower-case words inside a person's name ("Pieter van den Berg", "Juan de la Cruz").
+NAME_PARTICLES = ("van", "von", "der", "den", "de", "del", "della", "da", "das", "do", "dos", "di", "du", "la", "le")
+
 # Words a whole-unit phrase may carry after it ("Thanks for signing up to The Post"); labels stand alone.
 _EXTRA_WORDS = {"paywall": 4, "comment form": 6}
 
@@ -179,8 +190,12 @@ _WORDS = re.compile(r"\w+")
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|tells|added|asked|sagte|dijo|a déclaré)\b")
 
 
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+
+
 def _normal(text: str) -> str:
-    return " ".join(text.casefold().replace("\u2019", "'").split())
+    """Casefolded, one space between words, a hyphen inside a word as a space ("meist-diskutiert")."""
+    return " ".join(_INNER_HYPHEN.sub(" ", text.casefold().replace("\u2019", "'")).split())
 
 
 def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
@@ -231,9 +246,9 @@ def is_teaser_label(text: str) -> bool:
 
 
 def teaser_line(text: str) -> bool:
-    """ "Lea también: <a story's title>": a label, a colon and a short title."""
+    """ "Lea también: <a story's title>", "Learn more: <title>": a teaser or link label, a colon and a short title."""
     normal = _normal(text)
-    match = _PATTERNS["teaser label"].match(normal)
+    match = _PATTERNS["teaser label"].match(normal) or _PATTERNS["link label"].match(normal)
     if not match or len(normal) > 160:
         return False
     return normal[match.end() :].lstrip().startswith((":", ">", "|", "\u203a", "\u00bb", "-", "\u2014"))

@@ -36,16 +36,30 @@ def is_heading_like(text: str) -> bool:
     )
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() and "_"
+
+
 def fingerprint(text: str) -> str:
     """Letters and digits only, case-folded: equal for a line and its HTML-escaped twin."""
-    text = DURATION.sub("", html.unescape(html.unescape(text)))
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    if "&" in text:
+        text = html.unescape(html.unescape(text))
+    if text.removesuffix("\n")[-1:].isdigit():  # DURATION ends in a digit: skip its scan otherwise
+        text = DURATION.sub("", text)
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 # ---------------------------------------------------------------------------------------------
 # Cleaners: str -> str
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# A leaked tag: an element name with attributes ("<a href=...>"), or a known element alone ("</b>", "<br/>").
+# "<The Palace: Tale of a Clown>" (a title in angle brackets) is text.
+_HTML_ELEMENTS = (
+    "a|abbr|article|aside|audio|b|big|blockquote|body|br|button|center|cite|code|del|div|em|figcaption|figure|font"
+    "|footer|form|h[1-6]|head|header|hr|html|i|iframe|img|input|ins|label|li|link|mark|meta|nav|noscript|ol|p"
+    "|picture|pre|q|s|script|section|small|source|span|strike|strong|style|sub|sup|table|tbody|td|th|thead|time"
+    "|title|tr|tt|u|ul|video"
+)
+_TAG = re.compile(rf"</?(?:(?i:{_HTML_ELEMENTS})\s*/?>|[A-Za-z][A-Za-z0-9]*\s[^<>]*=[^<>]*>)")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u200c\u200d\ufeff]")
 
 
@@ -61,7 +75,7 @@ def unescape_entities(text: str) -> str:
 
 def strip_inline_tags(text: str) -> str:
     """Remove HTML tags that leaked into the text (``<a href=...>``, ``</b>``, ``<br/>``)."""
-    return _TAG.sub(" ", text)
+    return _TAG.sub(" ", text) if "<" in text else text
 
 
 def strip_control_characters(text: str) -> str:
@@ -128,6 +142,8 @@ _TRAILING_READ_MORE = re.compile(r"\s*\b(?:Read More|READ MORE|Read more)\s*(?:\
 
 def strip_trailing_read_more(text: str) -> str:
     """Drop a "Read More" link glued to the end of a paragraph."""
+    if not text.rstrip(" \t\n.\u2026>").lower().endswith("read more"):
+        return text  # the pattern below cannot match: skip its scan of a long paragraph
     stripped = _TRAILING_READ_MORE.sub("", text)
     return stripped if stripped else text
 
@@ -249,7 +265,8 @@ def is_video_player_text(text: str) -> bool:
     """Player chrome: "JUST WATCHED", "Replay", "More Videos ...", "MUST WATCH", "Title 02:15"."""
     if _PLAYER_LABEL.match(text):
         return True
-    if _TITLE_WITH_DURATION.match(text) and not _CLOCK_TIME.search(text):
+    ends_in_digit = text.removesuffix("\n")[-1:].isdigit()
+    if ends_in_digit and _TITLE_WITH_DURATION.match(text) and not _CLOCK_TIME.search(text):
         return True
     return bool(_MEDIA_LABEL.match(text)) and len(text) <= 150
 
@@ -428,6 +445,21 @@ def is_photo_credit(text: str) -> bool:
     return len(text) <= 100 and bool(_PHOTO_CREDIT.match(text) or _INLINE_PHOTO_CREDIT.fullmatch(" " + text))
 
 
+_LATIN_LETTER = r"[A-Za-z\u00c0-\u024f]"
+_OTHER_LETTER = r"[\u0370-\u03ff\u0400-\u04ff]"  # Greek and Cyrillic, whose letters look like Latin ones
+_MIXED_WORD = re.compile(rf"\b(?=\w*{_LATIN_LETTER})(?=\w*{_OTHER_LETTER})\w+\b")
+_DISGUISED_WORDS = 3
+
+
+def is_disguised_text(text: str) -> bool:
+    """Words spelt with look-alike letters of two scripts ("Аdvеrtіѕе" with Cyrillic А, е, і, ѕ): an ad
+    written to slip past filters. Real words, in any language, keep to one script."""
+    if not re.search(_OTHER_LETTER, text):
+        return False
+    mixed = _MIXED_WORD.findall(text)
+    return len(mixed) >= _DISGUISED_WORDS and len(mixed) >= 0.2 * len(text.split())
+
+
 def is_label(text: str) -> bool:
     """A paywall, comment-form, teaser or stand-in label (data in labels.py) making up the whole unit."""
     return bool(labels.whole_unit_label(text)) or labels.teaser_line(text)
@@ -452,6 +484,7 @@ FURNITURE = (
     ("address", is_bare_address, False),
     ("photo credit", is_photo_credit, False),
     ("label", is_label, False),
+    ("disguised text", is_disguised_text, False),
 )
 
 
@@ -476,13 +509,13 @@ def near_marker(units: list[str], index: int, markers: list[bool], reach: int = 
     return any(markers[i] for i in range(low, high) if i != index)
 
 
-def repeated_units(units: list[str]) -> set[int]:
+def repeated_units(units: list[str], markers: list[bool] | None = None) -> set[int]:
     """Repeated lines are furniture: gallery captions, video titles, teaser twins.
 
     A line repeated next to gallery or player chrome goes with all its copies; any other repeated
     line (a subheading, a pull quote, a scrape that doubled a block) keeps its first copy.
     """
-    markers = [is_marker(unit) for unit in units]
+    markers = markers if markers is not None else [is_marker(unit) for unit in units]
     positions: dict[str, list[int]] = {}
     for index, unit in enumerate(units):
         key = fingerprint(unit)
@@ -499,9 +532,9 @@ def repeated_units(units: list[str]) -> set[int]:
     return drop
 
 
-def sandwiched_between_markers(units: list[str]) -> set[int]:
+def sandwiched_between_markers(units: list[str], markers: list[bool] | None = None) -> set[int]:
     """A caption or a video title sits between two pieces of gallery or player chrome."""
-    markers = [is_marker(unit) for unit in units]
+    markers = markers if markers is not None else [is_marker(unit) for unit in units]
     return {
         index for index in range(1, len(units) - 1) if not markers[index] and markers[index - 1] and markers[index + 1]
     }
@@ -546,16 +579,23 @@ def paywall_blocks(units: list[str]) -> set[int]:
     return drop
 
 
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_NOT_LATIN = re.compile(r"[^\u0000-\u024f]+")
+
+
 def _latin_share(text: str) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = _NOT_LETTER.sub("", text)
     if not letters:
         return 1.0
-    return sum(1 for ch in letters if ch < "\u0250") / len(letters)
+    return len(_NOT_LATIN.sub("", letters)) / len(letters)
+
+
+_SCRIPT_SAMPLE = 100_000  # characters: the page's script is plain from its first hundred thousand
 
 
 def other_script_links(units: list[str]) -> set[int]:
     """Short lines in another script than the page ("Read in Chinese" links on an English page)."""
-    if _latin_share(" ".join(units)) < 0.8:
+    if _latin_share(" ".join(units)[:_SCRIPT_SAMPLE]) < 0.8:
         return set()
     return {index for index, unit in enumerate(units) if len(unit) <= 80 and _latin_share(unit) < 0.5}
 
@@ -605,12 +645,17 @@ CONTEXT_RULES = (
 )
 
 
+_MARKER_RULES = (repeated_units, sandwiched_between_markers)  # given the markers, computed once
+
+
 def furniture_in_context(units: list[str], prose: list[bool] | None = None) -> dict[int, str]:
     """Every unit that some rule, alone or in context, calls furniture, with the rule's name."""
     prose = prose or [False] * len(units)
     drop = {index: rule for index, unit in enumerate(units) if (rule := furniture_rule(unit, prose[index]))}
+    markers = [is_marker(unit) for unit in units]
     for name, rule in CONTEXT_RULES:
-        for index in rule(units):
+        found = rule(units, markers) if rule in _MARKER_RULES else rule(units)
+        for index in found:
             drop.setdefault(index, name)
     return drop
 
@@ -623,5 +668,12 @@ def _is_link_text(unit: str) -> bool:
 def teaser_runs(units: list[str]) -> set[int]:
     """Two or more short unpunctuated lines in a row inside a body are a block of related links,
     and so are three or more link-sized lines in any case (a site footer)."""
-    runs = [*_runs(units, is_heading_like, 2), *_runs(units, _is_link_text, 3)]
+    runs = [run for run in _runs(units, is_heading_like, 2) if not _heads_a_section(units, run)]
+    runs += _runs(units, _is_link_text, 3)
     return {index for run in runs for index in run}
+
+
+def _heads_a_section(units: list[str], run: list[int]) -> bool:
+    """A heading and its subheading ("Mayor vs. council", "WINNER: Mayor") over a paragraph of story prose."""
+    after = run[-1] + 1
+    return len(run) == 2 and after < len(units) and signals.is_prose(units[after], "")

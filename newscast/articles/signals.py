@@ -1,68 +1,31 @@
 """Signals that carry across outlets and languages: does a unit read like running text?
 
 Modelled on jusText's paragraph classifier: the share of function words (its stoplists, about
-100 languages) tells prose from menus, labels and credits in any language the page is written in.
+100 languages, kept with the language detector in language.py) tells prose from menus, labels and credits
+in any language the page is written in. Languages are ISO codes ("en"), as language.detect_language gives.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
 
 from ..models import Article
+from .language import stoplists, words
 
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 # The share of function words in running text (jusText calls 0.30 "high"); menus and labels have few.
 PROSE_STOPWORD_DENSITY = 0.2
 PROSE_MIN_WORDS = 7
-_SAMPLE_WORDS = 3000
-
-
-@cache
-def stoplists() -> dict[str, frozenset[str]]:
-    """jusText's stoplists by language name, loaded once: read as the data files they are, since importing
-    justext itself would load lxml on every text-only path."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("justext")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    folder = Path(spec.submodule_search_locations[0]) / "stoplists"
-    return {
-        path.stem: frozenset(word.lower() for word in path.read_text(encoding="utf-8").splitlines())
-        for path in sorted(folder.glob("*.txt"))
-    }
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-def detect_language(text: str) -> str:
-    """The jusText language whose function words cover most of the text ("" when none fits)."""
-    sample = words(text)[:_SAMPLE_WORDS]
-    if len(sample) < 20:
-        return ""
-    best, best_share = "", 0.15
-    for name, stops in stoplists().items():
-        if name == "Simple_English":
-            continue
-        share = sum(1 for word in sample if word in stops) / len(sample)
-        if share > best_share:
-            best, best_share = name, share
-    return best
 
 
 def stopword_density(text: str, language: str) -> float:
     found = words(text)
-    stops = stoplists().get(language) or stoplists()["English"]
+    stops = stoplists().get(language) or stoplists()["en"]
     return sum(1 for word in found if word in stops) / max(1, len(found))
 
 
-def is_prose(text: str, language: str = "English") -> bool:
+def is_prose(text: str, language: str = "en") -> bool:
     """Reads like running text: several words, a sentence end, and the function words of the page's language."""
     if _UNSPACED_SCRIPT.search(text):  # no spaces to count words by: length and a sentence end
         return len(text) >= 25 and bool(_SENTENCE_END.search(text))
