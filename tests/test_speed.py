@@ -63,6 +63,7 @@ def test_the_fingerprint_is_kept_in_the_episode_tags(tmp_path):
     assert not episode.up_to_date
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [
@@ -70,7 +71,7 @@ def test_the_fingerprint_is_kept_in_the_episode_tags(tmp_path):
         {"script": {"order": ["headline", "body"]}},
         {"output": {"bitrate": 96}},
         {"show": {"name": "Another show"}},
-        pytest.param({"speech": {"length_scale": 1.1}}, marks=pytest.mark.slow),  # about 7 s
+        {"speech": {"length_scale": 1.1}},
     ],
 )
 def test_a_changed_setting_builds_again(tmp_path, change):
@@ -91,6 +92,7 @@ def test_settings_that_do_not_change_the_audio_keep_it_up_to_date(tmp_path):
     assert build_episode(EXAMPLE_ARTICLE, other, output=output).up_to_date
 
 
+@pytest.mark.slow
 def test_a_changed_music_file_builds_again(tmp_path):
     music = tmp_path / "bed.wav"
     tone = (0.1 * np.sin(2 * np.pi * 220 * np.arange(16_000 * 3) / 16_000)).astype(np.float32)
@@ -186,6 +188,7 @@ def test_clip_edges_are_faded_to_silence(tmp_path):
         assert np.abs(samples[last - edge : last]).max() < body / 3
 
 
+@pytest.mark.slow
 def test_the_second_pass_reads_the_kept_samples_back(tmp_path, monkeypatch):
     from newscast import episode as assembly
 
