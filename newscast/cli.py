@@ -604,7 +604,7 @@ def follow(
     """Build episodes from the new items of news feeds; rerun it (from cron) to build only what is new."""
     from datetime import date
 
-    from .follow import FeedResult, FollowOptions, default_directory
+    from .follow import FollowOptions, default_directory
     from .follow import follow as follow_feeds
 
     with _reported_errors(ctx.obj["debug"]):
@@ -630,30 +630,38 @@ def follow(
             scheduler=scheduler or "",
             feed=feed_settings(config) if refresh else None,
         )
+        result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=_report_follow)
+    stderr.print(f"{escape(str(directory))}: {_follow_summary(result)}", highlight=False, soft_wrap=True)
+    if result.feed_path is not None:
+        stderr.print(f"updated [bold]{escape(str(result.feed_path))}[/]", highlight=False, soft_wrap=True)
+    if result.failed:
+        raise typer.Exit(1)
 
-        def report(event) -> None:
-            if isinstance(event, FeedResult):
-                if event.status == Status.FAILED:
-                    stderr.print(
-                        f"[red]feed failed[/]: {escape(event.source)}: {escape(event.reason)}",
-                        highlight=False,
-                        soft_wrap=True,
-                    )
-                return
-            title = escape(event.title or event.key)
-            if event.status == Status.BUILT:
-                minutes, seconds = divmod(round(event.duration), 60)
-                where = f"{escape(str(event.episode))} ({minutes}:{seconds:02d}, from the {event.source})"
-                stderr.print(f"built {where}: {title}", highlight=False, soft_wrap=True)
-            elif event.status == Status.FAILED:
-                later = "given up" if event.given_up else "retried next run"
-                stderr.print(
-                    f"[red]failed[/] ({later}): {title}: {escape(event.reason)}", highlight=False, soft_wrap=True
-                )
-            else:
-                stderr.print(f"skipped: {escape(event.reason)}", highlight=False, soft_wrap=True)
 
-        result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=report)
+def _report_follow(event: Any) -> None:
+    """One line on stderr per feed that failed and per item built, failed or skipped, as they happen."""
+    from .follow import FeedResult
+
+    if isinstance(event, FeedResult):
+        if event.status == Status.FAILED:
+            stderr.print(
+                f"[red]feed failed[/]: {escape(event.source)}: {escape(event.reason)}", highlight=False, soft_wrap=True
+            )
+        return
+    title = escape(event.title or event.key)
+    if event.status == Status.BUILT:
+        minutes, seconds = divmod(round(event.duration), 60)
+        where = f"{escape(str(event.episode))} ({minutes}:{seconds:02d}, from the {event.source})"
+        stderr.print(f"built {where}: {title}", highlight=False, soft_wrap=True)
+    elif event.status == Status.FAILED:
+        later = "given up" if event.given_up else "retried next run"
+        stderr.print(f"[red]failed[/] ({later}): {title}: {escape(event.reason)}", highlight=False, soft_wrap=True)
+    else:
+        stderr.print(f"skipped: {escape(event.reason)}", highlight=False, soft_wrap=True)
+
+
+def _follow_summary(result: Any) -> str:
+    """A run in one line: feeds, items built into episodes, failed, skipped, left for later, removed."""
     built = sum(item.status == Status.BUILT for item in result.items)
     failed = sum(item.status == Status.FAILED for item in result.items)
     episodes = len({item.episode for item in result.items if item.status == Status.BUILT})
@@ -668,11 +676,7 @@ def follow(
         parts.append(f"{result.waiting} left for the next run (--limit)")
     if result.removed:
         parts.append(f"{len(result.removed)} old episodes removed")
-    stderr.print(f"{escape(str(directory))}: " + ", ".join(parts), highlight=False, soft_wrap=True)
-    if result.feed_path is not None:
-        stderr.print(f"updated [bold]{escape(str(result.feed_path))}[/]", highlight=False, soft_wrap=True)
-    if result.failed:
-        raise typer.Exit(1)
+    return ", ".join(parts)
 
 
 @app.command(cls=_Command)
