@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-from .errors import ArticleError, AudioError, ClusterError, ConfigError, EngineError, NewscastError
+from .errors import (
+    ArticleError,
+    AudioError,
+    ClusterError,
+    ConfigError,
+    EngineError,
+    InputError,
+    NewscastError,
+    OutputError,
+)
 
 if TYPE_CHECKING:
     from .articles import read_article, read_text
-    from .config import Config, load_config
-    from .models import Article, Block, Chapter, Clip, Cue, Episode, Script, Segment
+    from .config import Config, EngineOptions, load_config, setting
+    from .models import Article, Audio, Block, Chapter, Clip, Cue, Episode, Script, Segment
     from .pipeline import Progress, build_episode
     from .script import build_roundup, build_script
-    from .speech import Engine, register_engine
+    from .speech import Engine, VoiceInfo, register_engine
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("newscast")  # the one place it is written is pyproject.toml
+except PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Article",
     "ArticleError",
+    "Audio",
     "AudioError",
     "Block",
     "Chapter",
@@ -30,11 +44,15 @@ __all__ = [
     "Cue",
     "Engine",
     "EngineError",
+    "EngineOptions",
     "Episode",
+    "InputError",
     "NewscastError",
+    "OutputError",
     "Progress",
     "Script",
     "Segment",
+    "VoiceInfo",
     "build_episode",
     "build_roundup",
     "build_script",
@@ -42,12 +60,14 @@ __all__ = [
     "read_article",
     "read_text",
     "register_engine",
+    "setting",
 ]
 
 # The public API is imported on first use (PEP 562), so `newscast --help` and `newscast script` do not pay for
 # the audio stack (numpy, soundfile, onnxruntime) they never touch.
 _HOMES = {
     "read_article": "articles", "read_text": "articles", "Config": "config", "load_config": "config",
+    "EngineOptions": "config", "setting": "config", "Audio": "models", "VoiceInfo": "speech",
     "Article": "models", "Block": "models", "Chapter": "models", "Clip": "models", "Cue": "models",
     "Episode": "models", "Script": "models", "Segment": "models", "Progress": "pipeline",
     "build_episode": "pipeline", "build_roundup": "script", "build_script": "script", "Engine": "speech",

@@ -18,12 +18,12 @@ from pathlib import Path
 
 from .config import Config
 from .errors import ClusterError, ConfigError, NewscastError
-from .models import Script
+from .models import Script, Status
 from .naming import episode_stem, own_or_free
 from .pipeline import cache_for, check_inputs, episode_script, speak_script
 from .speech import resolve_engine_name
 
-BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
+BUILT, SKIPPED, FAILED = Status.BUILT, Status.SKIPPED, Status.FAILED  # the names callers import (models.Status)
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class ArticleResult:
     """How one article of a batch went."""
 
     source: str
-    status: str  # built, skipped or failed
+    status: Status  # built, skipped or failed
     output: str = ""
     title: str = ""
     duration: float = 0.0  # s of audio
@@ -78,15 +78,17 @@ def build_article(
     started = time.perf_counter()
     output = Path(out_dir) / name
     if output.exists() and not force:
-        return ArticleResult(source, SKIPPED, str(output), script.title, seconds=time.perf_counter() - started)
+        return ArticleResult(source, Status.SKIPPED, str(output), script.title, seconds=time.perf_counter() - started)
     try:
         cache = cache_for(config, Path(cache_dir) if cache_dir else None)
         episode = speak_script(script, config, output=output, cache=cache, force=force)
     except NewscastError as error:
-        return ArticleResult(source, FAILED, seconds=time.perf_counter() - started, reason=str(error))
+        return ArticleResult(source, Status.FAILED, seconds=time.perf_counter() - started, reason=str(error))
     except Exception as error:  # a bug in one article must not sink the batch; the summary shows it
-        return ArticleResult(source, FAILED, seconds=time.perf_counter() - started, reason=repr(error))
-    return ArticleResult(source, BUILT, str(output), script.title, episode.duration, time.perf_counter() - started)
+        return ArticleResult(source, Status.FAILED, seconds=time.perf_counter() - started, reason=repr(error))
+    return ArticleResult(
+        source, Status.BUILT, str(output), script.title, episode.duration, time.perf_counter() - started
+    )
 
 
 def _client(scheduler: str, workers: int):
@@ -128,7 +130,7 @@ def run_batch(
     results = []
     for source in sources:
         if source in unreadable:
-            results.append(ArticleResult(source, FAILED, reason=unreadable[source]))
+            results.append(ArticleResult(source, Status.FAILED, reason=unreadable[source]))
             on_result(results[-1])
         else:
             results.append(next(built))
@@ -185,7 +187,7 @@ def run_scripts(
             try:
                 result = future.result()
             except Exception as error:  # the task itself died too often (e.g. killed workers): report it
-                result = ArticleResult(jobs[index][0], FAILED, reason=f"the task failed on Dask: {error!r}")
+                result = ArticleResult(jobs[index][0], Status.FAILED, reason=f"the task failed on Dask: {error!r}")
             results[index] = result
             on_result(result)
     finally:

@@ -20,7 +20,8 @@ from rich.markup import escape
 
 from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
-from .errors import ArticleError, ConfigError, NewscastError
+from .errors import ArticleError, ConfigError, InputError, NewscastError
+from .models import Stage, Status
 
 # The stages are imported inside the commands that use them: `--help`, `script` and `config` start in a few
 # tenths of a second because they never load numpy, soundfile, mutagen, lxml or onnxruntime.
@@ -35,7 +36,7 @@ EXIT_INTERRUPTED = 130
 try:  # recent typer vendors its own copy of click: its parser raises that copy's exceptions, not click's
     from typer._click import exceptions as _click_errors
 except ImportError:
-    from click import exceptions as _click_errors
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
 
 
 class _Group(typer.core.TyperGroup):
@@ -44,7 +45,7 @@ class _Group(typer.core.TyperGroup):
 
     def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
         try:
-            result = super().main(*args, standalone_mode=False, **kwargs)
+            result = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
         except _click_errors.UsageError as error:
             if isinstance(error, getattr(_click_errors, "NoArgsIsHelpError", ())) and error.ctx is not None:
                 typer.echo(error.ctx.get_help())  # `newscast` alone: the help, as before
@@ -85,7 +86,7 @@ stderr = Console(stderr=True)
 class _Command(typer.core.TyperCommand):
     """A command whose arguments show their metavar (ARTICLE, DIR) in --help, not a Python type (<list[str]>)."""
 
-    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+    def get_params(self, ctx: Any) -> list[Any]:  # typer vendors click: its own Context and Parameter
         params = super().get_params(ctx)
         for param in params:
             if isinstance(param, typer.core.TyperArgument) and param.metavar:
@@ -94,11 +95,11 @@ class _Command(typer.core.TyperCommand):
 
 
 class _Argument(typer.core.TyperArgument):
-    def display_type_rich(self, ctx: click.Context) -> str | None:
+    def display_type_rich(self, ctx: Any) -> str | None:
         return None
 
-    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
-        name = self.metavar + ("..." if self.nargs != 1 else "")
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        name = (self.metavar or "") + ("..." if self.nargs != 1 else "")
         return [name if self.required else f"[{name}]"]  # click's DIR / [ARTICLE]..., not {DIR}
 
 
@@ -344,15 +345,15 @@ class BuildDisplay:
         self.progress.stop()
 
     def __call__(self, event: BuildProgress) -> None:
-        if event.stage == "warn":
+        if event.stage == Stage.WARN:
             self.progress.console.print(escape(f"warning: {event.message}"), highlight=False, soft_wrap=True)
-        elif event.stage == "engine":
+        elif event.stage == Stage.ENGINE:
             self.progress.console.print(escape(f"engine: {event.message}"), highlight=False, soft_wrap=True)
-        elif event.stage == "speak":
+        elif event.stage == Stage.SPEAK:
             if self.task is None:  # known only now: no "0/?" while the engine is still being chosen
                 self.task = self.progress.add_task("speaking", total=event.total)
             self.progress.update(self.task, completed=event.done, total=event.total)
-        elif event.stage == "encode" and self.task is not None:
+        elif event.stage == Stage.ENCODE and self.task is not None:
             self.progress.update(self.task, description="encoding MP3")
 
 
@@ -374,19 +375,13 @@ def feed_settings(config: Config, **overrides: str | None) -> FeedSettings:
     """The [feed] config, with command-line values on top."""
     from .feed import FeedSettings
 
-    values = {
-        "base_url": config.feed.base_url,
-        "title": config.feed.title or config.show.name,
-        "description": config.feed.description,
-        "author": config.feed.author or config.show.name,
-        "image": config.feed.image or config.show.cover,
-        "category": config.feed.category,
-        "subcategory": config.feed.subcategory,
-        "explicit": config.feed.explicit,
-        "language": config.feed.language,
-        "owner_name": config.feed.owner_name or config.feed.author or config.show.name,
-        "owner_email": config.feed.owner_email,
-        "locked": config.feed.locked,
+    feed, show = config.feed, config.show
+    values: dict[str, Any] = {
+        **vars(feed),
+        "title": feed.title or show.name,
+        "author": feed.author or show.name,
+        "image": feed.image or show.cover,
+        "owner_name": feed.owner_name or feed.author or show.name,
     }
     values.update({key: value for key, value in overrides.items() if value is not None})
     return FeedSettings(**values)
@@ -525,7 +520,7 @@ def batch(
     )  # fmt: skip
     from rich.table import Table
 
-    from .batch import FAILED, run_batch
+    from .batch import run_batch
     from .feed import write_feed
 
     with _reported_errors(ctx.obj["debug"]):
@@ -550,11 +545,11 @@ def batch(
         table.add_column(column, justify="right" if column in ("duration", "seconds") else "left")
     for result in results:
         minutes, seconds = divmod(round(result.duration), 60)
-        status = result.status if result.status != FAILED else f"[red]failed[/]: {escape(result.reason)}"
+        status = result.status if result.status != Status.FAILED else f"[red]failed[/]: {escape(result.reason)}"
         table.add_row(escape(result.title or result.source), f"{minutes}:{seconds:02d}" if result.duration else "",
                       f"{result.seconds:.1f}", status)  # fmt: skip
     stderr.print(table)
-    failed = sum(result.status == FAILED for result in results)
+    failed = sum(result.status == Status.FAILED for result in results)
     if failed:
         stderr.print(f"[bold red]error:[/] {failed} of {len(results)} articles failed (the table says why)")
         raise typer.Exit(1)
@@ -609,7 +604,7 @@ def follow(
     """Build episodes from the new items of news feeds; rerun it (from cron) to build only what is new."""
     from datetime import date
 
-    from .follow import BUILT, FAILED, FeedResult, FollowOptions, default_directory
+    from .follow import FollowOptions, default_directory
     from .follow import follow as follow_feeds
 
     with _reported_errors(ctx.obj["debug"]):
@@ -635,49 +630,53 @@ def follow(
             scheduler=scheduler or "",
             feed=feed_settings(config) if refresh else None,
         )
+        result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=_report_follow)
+    stderr.print(f"{escape(str(directory))}: {_follow_summary(result)}", highlight=False, soft_wrap=True)
+    if result.feed_path is not None:
+        stderr.print(f"updated [bold]{escape(str(result.feed_path))}[/]", highlight=False, soft_wrap=True)
+    if result.failed:
+        raise typer.Exit(1)
 
-        def report(event) -> None:
-            if isinstance(event, FeedResult):
-                if event.status == FAILED:
-                    stderr.print(
-                        f"[red]feed failed[/]: {escape(event.source)}: {escape(event.reason)}",
-                        highlight=False,
-                        soft_wrap=True,
-                    )
-                return
-            title = escape(event.title or event.key)
-            if event.status == BUILT:
-                minutes, seconds = divmod(round(event.duration), 60)
-                where = f"{escape(str(event.episode))} ({minutes}:{seconds:02d}, from the {event.source})"
-                stderr.print(f"built {where}: {title}", highlight=False, soft_wrap=True)
-            elif event.status == FAILED:
-                later = "given up" if event.given_up else "retried next run"
-                stderr.print(
-                    f"[red]failed[/] ({later}): {title}: {escape(event.reason)}", highlight=False, soft_wrap=True
-                )
-            else:
-                stderr.print(f"skipped: {escape(event.reason)}", highlight=False, soft_wrap=True)
 
-        result = follow_feeds(list(feeds or settings.feeds), directory, config, options, on_event=report)
-    built = sum(item.status == BUILT for item in result.items)
-    failed = sum(item.status == FAILED for item in result.items)
-    episodes = len({item.episode for item in result.items if item.status == BUILT})
-    unchanged = sum(feed_result.status == "unchanged" for feed_result in result.feeds)
+def _report_follow(event: Any) -> None:
+    """One line on stderr per feed that failed and per item built, failed or skipped, as they happen."""
+    from .follow import FeedResult
+
+    if isinstance(event, FeedResult):
+        if event.status == Status.FAILED:
+            stderr.print(
+                f"[red]feed failed[/]: {escape(event.source)}: {escape(event.reason)}", highlight=False, soft_wrap=True
+            )
+        return
+    title = escape(event.title or event.key)
+    if event.status == Status.BUILT:
+        minutes, seconds = divmod(round(event.duration), 60)
+        where = f"{escape(str(event.episode))} ({minutes}:{seconds:02d}, from the {event.source})"
+        stderr.print(f"built {where}: {title}", highlight=False, soft_wrap=True)
+    elif event.status == Status.FAILED:
+        later = "given up" if event.given_up else "retried next run"
+        stderr.print(f"[red]failed[/] ({later}): {title}: {escape(event.reason)}", highlight=False, soft_wrap=True)
+    else:
+        stderr.print(f"skipped: {escape(event.reason)}", highlight=False, soft_wrap=True)
+
+
+def _follow_summary(result: Any) -> str:
+    """A run in one line: feeds, items built into episodes, failed, skipped, left for later, removed."""
+    built = sum(item.status == Status.BUILT for item in result.items)
+    failed = sum(item.status == Status.FAILED for item in result.items)
+    episodes = len({item.episode for item in result.items if item.status == Status.BUILT})
+    unchanged = sum(feed_result.status == Status.UNCHANGED for feed_result in result.feeds)
     parts = [f"{len(result.feeds)} feeds ({unchanged} unchanged)", f"{built} items built in {episodes} episodes"]
     if failed:
         parts.append(f"{failed} failed")
-    skipped = sum(item.status not in (BUILT, FAILED) for item in result.items)
+    skipped = sum(item.status not in (Status.BUILT, Status.FAILED) for item in result.items)
     if skipped:
         parts.append(f"{skipped} skipped")
     if result.waiting:
         parts.append(f"{result.waiting} left for the next run (--limit)")
     if result.removed:
         parts.append(f"{len(result.removed)} old episodes removed")
-    stderr.print(f"{escape(str(directory))}: " + ", ".join(parts), highlight=False, soft_wrap=True)
-    if result.feed_path is not None:
-        stderr.print(f"updated [bold]{escape(str(result.feed_path))}[/]", highlight=False, soft_wrap=True)
-    if result.failed:
-        raise typer.Exit(1)
+    return ", ".join(parts)
 
 
 @app.command(cls=_Command)
@@ -689,11 +688,11 @@ def info(
     ] = OutputFormat.text,
 ) -> None:
     """Print an episode's duration, loudness, tags and chapters."""
-    from .metadata import read_info
+    from .readback import read_info
 
     with _reported_errors(ctx.obj["debug"]):
         if not episode.is_file():
-            raise ArticleError(f"no such file: {episode}")
+            raise InputError(f"no such file: {episode}")
         details = read_info(episode)
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(details.to_dict(), indent=2, ensure_ascii=False))

@@ -1,22 +1,24 @@
-"""TOML -> typed Config. Defaults live in default.toml and nowhere else."""
+"""TOML -> typed Config. Each key is declared once below (type, default, allowed values, help); the shipped
+default.toml is the same defaults with comments, for `newscast config` (a test keeps the two equal)."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 
 from .errors import ConfigError
 from .images import check_cover
 from .limits import TooLarge, describe, read_bounded
+from .models import ORDERABLE_KINDS
 
-SEGMENT_KINDS = ("intro", "headline", "byline", "date", "highlights", "body", "credits", "outro")
+SEGMENT_KINDS = tuple(kind.value for kind in ORDERABLE_KINDS)
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
 MAX_CONFIG_BYTES = 1 << 20
 OPEN_TABLES = (("speech", "voices"),)  # tables inside a section whose keys are the user's own
@@ -26,64 +28,106 @@ MP3_BITRATES = (64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
 @dataclass(frozen=True)
-class ShowConfig:
-    name: str
-    cover: str
+class Setting:
+    """What a config key may hold besides its type (which its default gives)."""
+
+    help: str
+    between: tuple[float, float | None] | None = None  # low and high (None: no bound) it may be, both included
+    above: bool = False  # the low end itself is not allowed
+    choices: tuple[Any, ...] = ()
+    unit: str = ""  # " ms", " s", " LUFS": said after the range in a message
+    shown: str = ""  # how the allowed values are described, when the range alone would mislead
+
+
+def setting(default: Any, help: str, **allowed: Any) -> Any:
+    """Declare a config key once: its default (and so its type), a line of help, and the values it may take."""
+    return field(default=default, metadata={"setting": Setting(help, **allowed)})
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """The base of an engine's own settings, its ``[speech.<engine>]`` table.
+
+    An engine class names its subclass as ``Options``: a frozen dataclass whose fields are declared with
+    ``setting()``, as the core keys are. The table is checked against it when the config is loaded (unknown
+    keys, types, ranges), and the engine reads it with ``settings.options(name, Options)``.
+    """
+
+
+Options = TypeVar("Options", bound=EngineOptions)
+
+# Keys that were flat in [speech] before each engine had its own table: still accepted there, each read as
+# the same key of its engine's table ("speech.tld" is "speech.gtts.tld").
+FLAT_ENGINE_KEYS = {"tld": "gtts", "slow": "gtts", "requests_per_second": "gtts", "retries": "gtts",
+                    "length_scale": "piper", "speaker": "piper"}  # fmt: skip
+RESERVED_SPEECH_TABLES = ("voices",)  # [speech] sub-tables that are not an engine's
 
 
 DATELINE_MODES = ("lead-in", "segment", "off")
 TABLE_MODES = ("note", "rows")
+SAMPLE_RATES = (0, 16000, 22050, 24000, 32000, 44100, 48000)
+PAUSE = {"between": (0, 10_000), "unit": " ms"}
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    name: str = setting("newscast", "the podcast's name: artist and album tags, {show} in templates")
+    cover: str = setting("", "cover art (square PNG or JPEG, 1400 to 3000 px); empty: the bundled cover")
 
 
 @dataclass(frozen=True)
 class ScriptConfig:
-    order: tuple[str, ...]
-    intro: str
-    outro: str
-    dateline: str  # lead-in, segment or off
-    tables: str  # note or rows
-    table_note: str
-    warn_dropped: float  # build warns when more than this share of the page's prose was dropped
+    order: tuple[str, ...] = setting(("headline", "highlights", "body"), "what is spoken, in order")
+    intro: str = setting("", "spoken by the intro kind; fields {headline} {show} {date} {byline} {outlet}")
+    outro: str = setting("", "spoken by the outro kind; the same fields")
+    dateline: str = setting("lead-in", "the dateline's place: lead-in, segment or off", choices=DATELINE_MODES)
+    tables: str = setting("note", "HTML tables: note (table_note instead) or rows (read)", choices=TABLE_MODES)
+    table_note: str = setting("A table is not read here.", "spoken in place of a table")
+    warn_dropped: float = setting(0.25, "build warns when more of the page's prose was dropped", between=(0, 1))
 
 
 @dataclass(frozen=True)
 class RoundupConfig:
-    title: str
-    intro: str
-    first: str
-    transition: str
-    outro: str
-    sting: str
-    order: str
+    title: str = setting("{show}: {date}", "the roundup's title")
+    intro: str = setting("This is {show} for {date}. Coming up: {headlines}.", "the show's opening")
+    first: str = setting("First: {headline}.", "before the first story")
+    transition: str = setting("Next: {headline}.", "before every later story")
+    outro: str = setting("That's {show} for {date}. Thanks for listening.", "the show's close")
+    sting: str = setting("", "music before every story after the first; empty: none")
+    order: str = setting("given", "given (command line) or newest (by date)", choices=("given", "newest"))
 
 
 @dataclass(frozen=True)
 class PauseConfig:
-    segment: int
-    highlight: int
-    heading: int
-    paragraph: int
-    item: int
-    fade: int
+    segment: int = setting(700, "after the headline, byline, date, intro and credits", **PAUSE)
+    highlight: int = setting(450, "after each story highlight", **PAUSE)
+    heading: int = setting(550, "after a section subheading", **PAUSE)
+    paragraph: int = setting(500, "after a body paragraph", **PAUSE)
+    item: int = setting(300, "after an item of a bulleted list", **PAUSE)
+    fade: int = setting(8, "fade at each clip's edges so joins never click", **PAUSE)
 
 
 @dataclass(frozen=True)
 class SpeechConfig:
-    engine: str
-    voice: str
-    language: str
-    tld: str
-    slow: bool
-    length_scale: float
-    sentence_silence: float
-    speaker: str
-    timeout: float
-    requests_per_second: float
-    retries: int
-    workers: int
-    links: str = "domain"
+    engine: str = setting("auto", "auto, piper, gtts or a plugin engine")
+    voice: str = setting("", "the engine's voice; empty: its default (Piper: the bundled voice)")
+    language: str = setting("en", "the language spoken (gTTS)")
+    sentence_silence: float = setting(0.0, "seconds of silence between sentences", between=(0, 5), unit=" s")
+    timeout: float = setting(10.0, "seconds per network request", between=(0, 600), above=True, unit=" s")
+    workers: int = setting(
+        0, "sentences spoken at once; 0: the engine's choice", between=(0, 64), shown="0 (automatic) to 64"
+    )
+    links: str = setting("domain", "web and e-mail addresses: domain (say the site) or skip", choices=LINK_MODES)
     # [speech.voices]: a voice per article language ("fr" = "fr_FR-siwis-medium") and for "quotes"
     voices: dict[str, str] = field(default_factory=dict)
+
+    # [speech.<engine>] tables, each checked against its engine's Options; an engine not named has its defaults
+    engines: dict[str, EngineOptions] = field(default_factory=dict)
+
+    def options(self, name: str, kind: type[Options]) -> Options:
+        """The engine's own settings: its table as loaded, else the defaults its Options declare."""
+        found = self.engines.get(name)
+        return found if isinstance(found, kind) else kind()
 
     def voice_for(self, language: str) -> str:
         """The voice configured for a language ("fr", "fr-CA"), else the main voice."""
@@ -93,14 +137,17 @@ class SpeechConfig:
 
 @dataclass(frozen=True)
 class OutputConfig:
-    preset: str
-    directory: str
-    bitrate: int
-    sample_rate: int
-    stereo: bool
-    loudness_mono: float
-    loudness_stereo: float
-    true_peak: float
+    preset: str = setting("", '"" (lean speech) or a preset such as "apple"')
+    directory: str = setting("audio", "where build writes when no -o is given")
+    bitrate: int = setting(64, "kbit/s for the MP3", choices=MP3_BITRATES, unit=" kbit/s")
+    sample_rate: int = setting(
+        0, "Hz; 0 keeps the engine's", choices=SAMPLE_RATES,
+        shown="0 (the engine's) or one of " + ", ".join(map(str, SAMPLE_RATES[1:])) + " Hz",
+    )  # fmt: skip
+    stereo: bool = setting(False, "two channels instead of one")
+    loudness_mono: float = setting(-19.0, "integrated loudness of a mono episode", between=(-36, -6), unit=" LUFS")
+    loudness_stereo: float = setting(-16.0, "integrated loudness of a stereo episode", between=(-36, -6), unit=" LUFS")
+    true_peak: float = setting(-1.0, "true-peak ceiling", between=(-12, 0), unit=" dBTP")
 
     @property
     def loudness(self) -> float:
@@ -109,60 +156,61 @@ class OutputConfig:
 
 @dataclass(frozen=True)
 class MusicConfig:
-    intro: str
-    outro: str
-    level: float
-    duck: float
-    lead_in: float
-    tail: float
-    fade: float
+    intro: str = setting("", "music under the start (WAV, FLAC, OGG or MP3); empty: none")
+    outro: str = setting("", "music under the end; empty: none")
+    level: float = setting(-4.0, "LU, the music against the speech", between=(-30, 10))
+    duck: float = setting(-18.0, "dB, the music under speech against its own level", between=(-60, 0))
+    lead_in: float = setting(4.0, "s the intro plays alone", between=(0, 60))
+    tail: float = setting(4.0, "s the outro plays on after the speech", between=(0, 60))
+    fade: float = setting(3.0, "s of fade", between=(0, 30))
 
 
 @dataclass(frozen=True)
 class FeedConfig:
-    base_url: str
-    title: str
-    description: str
-    author: str
-    owner_name: str
-    owner_email: str
-    image: str
-    category: str
-    subcategory: str
-    explicit: bool
-    language: str
-    locked: bool
+    base_url: str = setting("", "where the folder of episodes is served from")
+    title: str = setting("", "the feed's title; empty: the show's name")
+    description: str = setting("", "the feed's description")
+    author: str = setting("", "itunes:author; empty: the show's name")
+    owner_name: str = setting("", "itunes:owner's name; empty: the author")
+    owner_email: str = setting("", "itunes:owner's e-mail, and podcast:locked's owner")
+    image: str = setting("", "the show's image; empty: the cover art")
+    category: str = setting("News", "an Apple Podcasts category")
+    subcategory: str = setting("", "one of the category's subcategories, or empty")
+    explicit: bool = setting(False, "itunes:explicit")
+    language: str = setting("en", "the feed's language when its episodes do not say")
+    locked: bool = setting(False, "podcast:locked")
 
 
 @dataclass(frozen=True)
 class FollowConfig:
-    feeds: tuple[str, ...]
-    directory: str
-    roundup: bool
-    limit: int
-    keep: int
-    delay: float
-    feed: bool
+    feeds: tuple[str, ...] = setting((), "news feeds (URLs or files) that `newscast follow` reads")
+    directory: str = setting("", "where episodes and the follow state go; empty: output.directory")
+    roundup: bool = setting(False, "one episode of all new items per run")
+    limit: int = setting(0, "new items built per run at most; 0: all", between=(0, None), shown="0 (no bound) or more")
+    keep: int = setting(0, "episodes kept in the folder; 0: all", between=(0, None), shown="0 (no bound) or more")
+    delay: float = setting(2.0, "seconds between two requests to one host", between=(0, 600), unit=" s")
+    feed: bool = setting(False, "refresh the folder's feed.xml after each run")
 
 
 @dataclass(frozen=True)
 class CacheConfig:
-    directory: str
-    max_size_mb: int
+    directory: str = setting("", "where clips are kept; empty: the user cache dir")
+    max_size_mb: int = setting(1024, "least recently used clips go beyond this; 0: no bound", between=(0, None),
+                               shown="0 (no bound) or more")  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Config:
-    show: ShowConfig
-    script: ScriptConfig
-    roundup: RoundupConfig
-    pauses: PauseConfig
-    speech: SpeechConfig
-    output: OutputConfig
-    music: MusicConfig
-    feed: FeedConfig
-    cache: CacheConfig
-    follow: FollowConfig
+    show: ShowConfig = field(default_factory=ShowConfig)
+    script: ScriptConfig = field(default_factory=ScriptConfig)
+    roundup: RoundupConfig = field(default_factory=RoundupConfig)
+    pauses: PauseConfig = field(default_factory=PauseConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    music: MusicConfig = field(default_factory=MusicConfig)
+    feed: FeedConfig = field(default_factory=FeedConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
+    follow: FollowConfig = field(default_factory=FollowConfig)
     pronunciations: dict[str, str] = field(default_factory=dict)
     source: str = "defaults"
 
@@ -179,6 +227,27 @@ _SECTIONS = {
     "cache": CacheConfig,
     "follow": FollowConfig,
 }
+
+
+def declared(cls: type) -> list[Any]:
+    """The fields of a section or an engine's Options that are config keys."""
+    return [item for item in fields(cls) if "setting" in item.metadata]
+
+
+def defaults_of(cls: type) -> dict[str, Any]:
+    """A section's (or an engine's Options') keys and defaults as TOML gives them: lists, not tuples."""
+    return {
+        item.name: list(item.default) if isinstance(item.default, tuple) else item.default for item in declared(cls)
+    }
+
+
+def declared_defaults() -> dict[str, dict[str, Any]]:
+    """Every section's keys and defaults; the open tables empty. Engines' tables are their own (Options)."""
+    data = {name: defaults_of(cls) for name, cls in _SECTIONS.items()}
+    data.update({name: {} for name in OPEN_SECTIONS})
+    for section, key in OPEN_TABLES:
+        data[section][key] = {}
+    return data
 
 
 def default_config_text() -> str:
@@ -206,7 +275,7 @@ def user_config_path() -> Path:
 
 def load_config(path: str | Path | None = None, overrides: dict[str, dict[str, Any]] | None = None) -> Config:
     """Defaults, then the user's file (``path`` or the user config file), then ``overrides``."""
-    data = tomllib.loads(default_config_text())
+    data = declared_defaults()
     source = "defaults"
     if path is None and user_config_path().is_file():
         path = user_config_path()
@@ -287,8 +356,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
     """Overlay ``user`` on ``defaults`` in place, refusing keys the defaults do not have."""
     for section, values in user.items():
-        if section not in defaults:
-            allowed = ", ".join(f"[{name}]" for name in defaults)
+        if section not in _SECTIONS and section not in OPEN_SECTIONS:
+            allowed = ", ".join(f"[{name}]" for name in [*_SECTIONS, *OPEN_SECTIONS])
             raise ConfigError(f"unknown section [{section}] in {where}; allowed: {allowed}")
         if not isinstance(values, dict):
             raise ConfigError(f"[{section}] in {where} must be a table of keys")
@@ -301,6 +370,12 @@ def _merge(defaults: dict[str, Any], user: dict[str, Any], where: str) -> None:
         for key, value in values.items():
             if (section, key) in OPEN_TABLES:
                 defaults[section][key] = {**defaults[section][key], **_voices_table(section, key, value, where)}
+                continue
+            if section == "speech" and (key in FLAT_ENGINE_KEYS or isinstance(value, dict)):
+                engine, table = (FLAT_ENGINE_KEYS[key], {key: value}) if key in FLAT_ENGINE_KEYS else (key, value)
+                spelled = "speech" if key in FLAT_ENGINE_KEYS else f"speech.{engine}"
+                tables = defaults.setdefault(ENGINE_TABLES, {}).setdefault(engine, {})
+                tables.update({name: (item, f"{spelled}.{name}", where) for name, item in table.items()})
                 continue
             if key not in defaults[section]:
                 allowed = ", ".join(defaults[section])
@@ -330,6 +405,36 @@ def _checked_value(section: str, key: str, value: Any, default: Any, where: str)
     return value
 
 
+ENGINE_TABLES = "speech engines"  # where _merge gathers [speech.<engine>] keys: (value, name as written, where)
+
+
+def _engine_options(tables: dict[str, dict[str, tuple[Any, str, str]]]) -> dict[str, EngineOptions]:
+    """Each [speech.<engine>] table checked against the Options its engine declares."""
+    from .speech import available_engines, options_class  # only when a table is given: it loads the engine
+
+    options = {}
+    for engine, table in tables.items():
+        first_where = next(iter(table.values()))[2]
+        if engine in RESERVED_SPEECH_TABLES or engine not in available_engines():
+            allowed = ", ".join(f"[speech.{name}]" for name in sorted(available_engines()))
+            raise ConfigError(f"unknown table [speech.{engine}] in {first_where}: no such engine; allowed: {allowed}")
+        kind = options_class(engine)
+        if kind is None:
+            raise ConfigError(f"[speech.{engine}] in {first_where}: the {engine} engine takes no settings of its own")
+        defaults = defaults_of(kind)
+        values = {}
+        for key, (value, spelled, where) in table.items():
+            if key not in defaults:
+                raise ConfigError(f"unknown key {spelled} in {where}; allowed: {', '.join(defaults)}")
+            section, _, name = spelled.rpartition(".")
+            values[key] = _checked_value(section, name, value, defaults[key], where)
+            rule = next(item.metadata["setting"] for item in declared(kind) if item.name == key)
+            if allowed := _outside(rule, values[key]):
+                raise ConfigError(f"{spelled} ({where}) must be {allowed}, got {values[key]!r}")
+        options[engine] = kind(**{key: tuple(v) if isinstance(v, list) else v for key, v in values.items()})
+    return options
+
+
 def _type_name(kind: type) -> str:
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false", list: "a list"}[kind]
 
@@ -337,11 +442,10 @@ def _type_name(kind: type) -> str:
 def _build(data: dict[str, Any], source: str) -> Config:
     sections = {}
     for name, cls in _SECTIONS.items():
-        values = dict(data[name])
-        for item in fields(cls):
-            if isinstance(values[item.name], list):
-                values[item.name] = tuple(values[item.name])
+        values = {key: tuple(value) if isinstance(value, list) else value for key, value in data[name].items()}
         sections[name] = cls(**values)
+    if ENGINE_TABLES in data:
+        sections["speech"] = replace(sections["speech"], engines=_engine_options(data[ENGINE_TABLES]))
     config = Config(**sections, pronunciations=dict(data.get("pronunciations", {})), source=source)
     _validate(config)
     return config
@@ -359,29 +463,7 @@ def _validate(config: Config) -> None:
             raise ConfigError(
                 f"unknown segment kind {kind!r} in script.order ({where}); allowed: {', '.join(SEGMENT_KINDS)}"
             )
-    script = config.script
-    for key, value, allowed in (("dateline", script.dateline, DATELINE_MODES), ("tables", script.tables, TABLE_MODES)):
-        if value not in allowed:
-            raise ConfigError(f"script.{key} ({where}) must be one of {', '.join(allowed)}, got {value!r}")
-    if not 0 <= script.warn_dropped <= 1:
-        raise ConfigError(f"script.warn_dropped ({where}) must be 0 to 1, got {script.warn_dropped}")
-    for item in fields(PauseConfig):
-        value = getattr(config.pauses, item.name)
-        if not 0 <= value <= 10_000:
-            raise ConfigError(f"pauses.{item.name} ({where}) must be 0 to 10000 ms, got {value}")
-    if not 0.25 <= config.speech.length_scale <= 4.0:
-        raise ConfigError(f"speech.length_scale ({where}) must be 0.25 to 4.0, got {config.speech.length_scale}")
-    speech, output = config.speech, config.output
-    if not 0 <= speech.sentence_silence <= 5:
-        raise ConfigError(f"speech.sentence_silence ({where}) must be 0 to 5 s, got {speech.sentence_silence}")
-    if not 0 < speech.requests_per_second <= 100:
-        raise ConfigError(f"speech.requests_per_second ({where}) must be above 0 and at most 100")
-    if not 0 <= speech.retries <= 10:
-        raise ConfigError(f"speech.retries ({where}) must be 0 to 10, got {speech.retries}")
-    if speech.links not in LINK_MODES:
-        raise ConfigError(f"speech.links ({where}) must be domain or skip, got {speech.links!r}")
-    if not 0 <= speech.workers <= 64:
-        raise ConfigError(f"speech.workers ({where}) must be 0 (automatic) to 64, got {speech.workers}")
+    _check_declared(config, where)
     for section, key in FILE_KEYS:
         value = getattr(getattr(config, section), key)
         if value and not Path(value).expanduser().is_file():
@@ -390,27 +472,6 @@ def _validate(config: Config) -> None:
         if value := getattr(getattr(config, section), key):
             check_cover(value, f"{section}.{key} ({where})")
     _validate_feed(config.feed, where)
-    music = config.music
-    for name, low, high in (("level", -30, 10), ("duck", -60, 0), ("lead_in", 0, 60), ("tail", 0, 60), ("fade", 0, 30)):
-        if not low <= getattr(music, name) <= high:
-            raise ConfigError(f"music.{name} ({where}) must be {low} to {high}, got {getattr(music, name)}")
-    if config.cache.max_size_mb < 0:
-        raise ConfigError(f"cache.max_size_mb ({where}) must be 0 (no bound) or more, got {config.cache.max_size_mb}")
-    if output.sample_rate not in (0, 16000, 22050, 24000, 32000, 44100, 48000):
-        raise ConfigError(
-            f"output.sample_rate ({where}) must be 0 (the engine's) or one of 16000, 22050, 24000, 32000, 44100, "
-            f"48000 Hz, got {output.sample_rate}"
-        )
-    for name in ("loudness_mono", "loudness_stereo"):
-        if not -36 <= getattr(output, name) <= -6:
-            raise ConfigError(f"output.{name} ({where}) must be -36 to -6 LUFS, got {getattr(output, name)}")
-    if not -12 <= output.true_peak <= 0:
-        raise ConfigError(f"output.true_peak ({where}) must be -12 to 0 dBTP, got {output.true_peak}")
-    if not 0 < config.speech.timeout <= 600:
-        raise ConfigError(f"speech.timeout ({where}) must be above 0 and at most 600 s")
-    if config.output.bitrate not in MP3_BITRATES:
-        allowed = ", ".join(map(str, MP3_BITRATES))
-        raise ConfigError(f"output.bitrate ({where}) must be one of {allowed} kbit/s, got {config.output.bitrate}")
     for template_name in ("intro", "outro"):
         template = getattr(config.script, template_name)
         try:
@@ -423,14 +484,7 @@ def _validate(config: Config) -> None:
     follow = config.follow
     if not all(isinstance(feed, str) and feed.strip() for feed in follow.feeds):
         raise ConfigError(f"follow.feeds ({where}) must be a list of feed URLs or files, got {list(follow.feeds)!r}")
-    for name in ("limit", "keep"):
-        if getattr(follow, name) < 0:
-            raise ConfigError(f"follow.{name} ({where}) must be 0 (no bound) or more, got {getattr(follow, name)}")
-    if not 0 <= follow.delay <= 600:
-        raise ConfigError(f"follow.delay ({where}) must be 0 to 600 s, got {follow.delay}")
     roundup = config.roundup
-    if roundup.order not in ("given", "newest"):
-        raise ConfigError(f"roundup.order ({where}) must be given or newest, got {roundup.order!r}")
     for name in ("title", "intro", "first", "transition", "outro"):
         template = getattr(roundup, name)
         try:
@@ -440,6 +494,31 @@ def _validate(config: Config) -> None:
                 f"roundup.{name} ({where}) has a bad field {error}; "
                 "allowed: {show}, {date}, {headlines}, {count}, {headline}"
             ) from None
+
+
+def _check_declared(config: Config, where: str) -> None:
+    """Every key against what its declaration allows."""
+    for section, cls in _SECTIONS.items():
+        for item in fields(cls):
+            value = getattr(getattr(config, section), item.name)
+            if "setting" in item.metadata and (allowed := _outside(item.metadata["setting"], value)):
+                raise ConfigError(f"{section}.{item.name} ({where}) must be {allowed}, got {value!r}")
+
+
+def _outside(rule: Setting, value: Any) -> str:
+    """What ``value`` should have been, or "" when it is allowed."""
+    if rule.choices:
+        return "" if value in rule.choices else rule.shown or f"one of {', '.join(map(str, rule.choices))}{rule.unit}"
+    if rule.between is None:
+        return ""
+    low, high = rule.between
+    if (low < value if rule.above else low <= value) and (high is None or value <= high):
+        return ""
+    if rule.shown:
+        return rule.shown
+    if high is None:
+        return f"{low} or more{rule.unit}"
+    return f"above {low} and at most {high}{rule.unit}" if rule.above else f"{low} to {high}{rule.unit}"
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

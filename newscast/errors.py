@@ -1,4 +1,4 @@
-"""The one exception hierarchy; the CLI maps it to messages and exit codes."""
+"""The one exception hierarchy, by what went wrong (not where); the CLI maps it to messages and exit codes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ class NewscastError(Exception):
     exit_code = 1
 
 
-class ArticleError(NewscastError):
+class InputError(NewscastError):
+    """Something the user named is missing or unusable: a folder of episodes, an episode, a list of articles."""
+
+    exit_code = 2
+
+
+class ArticleError(InputError):
     """The input could not be read as a news article."""
 
     exit_code = 2
@@ -28,7 +34,13 @@ class EngineError(NewscastError):
 
 
 class AudioError(NewscastError):
-    """Assembling, encoding or writing the episode failed."""
+    """Reading, assembling or encoding audio failed."""
+
+    exit_code = 1
+
+
+class OutputError(NewscastError):
+    """An output (an episode, a sidecar, the feed, a copied cover, follow's state) could not be written."""
 
     exit_code = 1
 

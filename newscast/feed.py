@@ -1,7 +1,7 @@
 """The podcast feed: RSS 2.0 with iTunes and Podcasting 2.0 tags over the episodes in a folder.
 
-Everything an item needs is read back from the episodes themselves (their ID3 tags and sidecars), so the
-feed can be rebuilt at any time from the folder alone.
+Everything an item needs is read back from the episodes themselves (their ID3 tags and sidecars, through
+readback.py), so the feed can be rebuilt at any time from the folder alone.
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 from lxml import etree
-from mutagen import MutagenError
-from mutagen.id3 import ID3NoHeaderError
-from mutagen.mp3 import MP3
 
-from .config import apple_categories
-from .errors import ArticleError, AudioError, ConfigError
+from .config import FeedConfig, apple_categories
+from .errors import AudioError, ConfigError, InputError
 from .files import write_atomically
 from .images import check_cover
-from .metadata import AUDIO_ID, OK, default_cover, sidecar_paths, sidecar_status
+from .metadata import default_cover
+from .models import SidecarStatus
+from .readback import read_episode, sidecar_paths
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -34,19 +33,10 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")  # fi
 
 
 @dataclass(frozen=True)
-class FeedSettings:
-    base_url: str
-    title: str
-    description: str
-    author: str
-    image: str = ""  # a file; empty: a cover.* already in the folder, else the bundled cover
-    category: str = "News"
-    subcategory: str = ""
-    explicit: bool = False
-    language: str = "en"  # when the episodes do not say which language they are in
-    owner_name: str = ""  # empty: the author
-    owner_email: str = ""
-    locked: bool = False
+class FeedSettings(FeedConfig):
+    """The [feed] keys (declared, with their defaults, in config.py) as one feed uses them: ``image`` empty
+    means a cover.* already in the folder, else the bundled cover; ``owner_name`` empty means the author."""
+
     feed_url: str = ""  # empty: the feed's name under base_url
 
 
@@ -68,37 +58,28 @@ class FeedItem:
 
 def read_item(path: Path) -> FeedItem:
     """An episode's feed entry, from its tags and the sidecars beside it."""
-    try:
-        audio = MP3(path)
-    except (MutagenError, OSError) as error:
-        raise AudioError(f"{path} is not a readable MP3: {error}") from None
-    tags = audio.tags
-    if tags is None:
+    stored = read_episode(path)
+    if not stored.tagged:
         raise AudioError(f"{path} has no ID3 tags; was it made by newscast?")
-
-    def text(frame: str) -> str:
-        return str(tags[frame].text[0]) if frame in tags else ""
-
     published = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    if text("TDRC"):
+    if stored.date:
         with contextlib.suppress(ValueError):
-            published = datetime.fromisoformat(text("TDRC")[:10]).replace(hour=12, tzinfo=UTC)
+            published = datetime.fromisoformat(stored.date[:10]).replace(hour=12, tzinfo=UTC)
     transcript, chapters = sidecar_paths(path)
-    tied = sidecar_status(path, text(f"TXXX:{AUDIO_ID}"))
     return FeedItem(
         path=path,
-        title=text("TIT2") or path.stem,
-        description=text("TDES"),
-        guid=text("TGID") or str(uuid.uuid5(uuid.NAMESPACE_URL, path.name)),
+        title=stored.title or path.stem,
+        description=stored.description,
+        guid=stored.guid or str(uuid.uuid5(uuid.NAMESPACE_URL, path.name)),
         published=published,
-        duration=audio.info.length,
+        duration=stored.duration,
         length=path.stat().st_size,
-        author=text("TPE1"),
+        author=stored.artist,
         # a sidecar from another build of this name (a build killed between the renames) is not published
-        transcript=transcript if tied["transcript"] == OK else None,
-        chapters=chapters if tied["chapters"] == OK else None,
-        language=text("TLAN"),
-        link=next((str(frame.url) for frame in tags.getall("WXXX") if frame.desc == "source"), ""),
+        transcript=transcript if stored.sidecars["transcript"] == SidecarStatus.OK else None,
+        chapters=chapters if stored.sidecars["chapters"] == SidecarStatus.OK else None,
+        language=stored.language,
+        link=stored.link,
     )
 
 
@@ -108,7 +89,7 @@ def read_items(directory: Path) -> list[FeedItem]:
     for path in sorted(directory.glob("*.mp3")):
         try:
             items.append(read_item(path))
-        except (AudioError, ID3NoHeaderError):
+        except AudioError:
             continue
     return sorted(items, key=lambda item: (item.published, item.path.name), reverse=True)
 
@@ -261,7 +242,7 @@ def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> byte
 def write_feed(directory: Path, settings: FeedSettings, feed_path: Path | None = None) -> Path:
     """Write (or rewrite) the feed atomically; return its path."""
     if not directory.is_dir():
-        raise ArticleError(f"no such folder: {directory}")
+        raise InputError(f"no such folder: {directory}")
     feed_path = feed_path or directory / "feed.xml"
     if feed_path.suffix.lower() in (".mp3", ".vtt", ".json"):
         raise ConfigError(

@@ -9,22 +9,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import AudioError
+from .errors import OutputError
 
 
 @contextmanager
 def atomic_output(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only if the block succeeds."""
     if path.is_dir():
-        raise AudioError(f"output path {path} is a directory; give a file name such as {path / 'episode.mp3'}")
+        raise OutputError(f"output path {path} is a directory; give a file name such as {path / 'episode.mp3'}")
     if path.exists() and not path.is_file():  # the rename would replace a device node or a FIFO
-        raise AudioError(f"output path {path} is not a regular file (a device, pipe or socket)")
+        raise OutputError(f"output path {path} is not a regular file (a device, pipe or socket)")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _remove_abandoned_parts(path)
         handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{os.getpid()}.", suffix=".part")
     except OSError as error:
-        raise AudioError(f"cannot write to {path.parent}: {error.strerror or error}") from None
+        raise OutputError(f"cannot write to {path.parent}: {error.strerror or error}") from None
     os.close(handle)
     temporary = Path(name)
     umask = os.umask(0)
@@ -34,7 +34,7 @@ def atomic_output(path: Path) -> Iterator[Path]:
         yield temporary
         os.replace(temporary, path)
     except OSError as error:
-        raise AudioError(f"cannot write {path}: {error.strerror or error}") from None
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -26,12 +26,12 @@ from .articles import MAX_INPUT_BYTES, read_article, read_text
 from .articles.web import fetch, is_url
 from .batch import BUILT, FAILED, SKIPPED, ArticleResult, batch_config, build_article, run_scripts
 from .config import Config
-from .episode import episode_stem
 from .errors import ArticleError, ConfigError, NewscastError
 from .feed import FeedSettings, write_feed
 from .files import write_atomically
-from .metadata import sidecar_paths
-from .models import Article, Script
+from .models import Article, Script, Status
+from .naming import episode_stem
+from .readback import sidecar_paths
 from .script import build_roundup, build_script
 
 __all__ = [
@@ -53,7 +53,6 @@ STATE_NAME = ".newscast-follow.json"
 LOCK_NAME = ".newscast-follow.lock"
 STATE_VERSION = 1
 MAX_ATTEMPTS = 5  # runs an item is tried in before it is given up (listed once more, then left alone)
-FETCHED, UNCHANGED = "fetched", "unchanged"
 TEASER_SHARE = 0.5  # a page with less than this share of the words of the feed's own copy is a teaser
 FEED_TYPES = (
     "application/rss+xml",
@@ -111,7 +110,7 @@ class FeedResult:
     """How reading one feed went."""
 
     source: str
-    status: str  # fetched, unchanged (304) or failed
+    status: Status  # fetched, unchanged (304) or failed
     items: int = 0  # items it lists
     new: int = 0  # of those, not built yet
     reason: str = ""
@@ -123,7 +122,7 @@ class ItemResult:
 
     key: str
     title: str
-    status: str
+    status: Status
     link: str = ""
     episode: str = ""  # file name in the folder
     duration: float = 0.0
@@ -145,7 +144,9 @@ class FollowReport:
 
     @property
     def failed(self) -> bool:
-        return any(result.status == "failed" for result in [*self.feeds, *self.items])
+        return any(result.status == Status.FAILED for result in self.feeds) or any(
+            result.status == Status.FAILED for result in self.items
+        )
 
 
 Event = FeedResult | ItemResult
@@ -199,14 +200,16 @@ def parse_feed(data: bytes, source: str, base: str = "") -> tuple[list[NewsItem]
         name = f"item {number} ({title!r})" if title else f"item {number}"
         content = _full_content(entry)
         if not key:
-            skipped.append(ItemResult(f"{source}#{number}", title, SKIPPED, reason=f"{name} has no guid and no link"))
+            skipped.append(
+                ItemResult(f"{source}#{number}", title, Status.SKIPPED, reason=f"{name} has no guid and no link")
+            )
             continue
         if not link and not content:
             reason = f"{name} has no link to read and no content of its own"
-            skipped.append(ItemResult(key, title, SKIPPED, reason=reason))
+            skipped.append(ItemResult(key, title, Status.SKIPPED, reason=reason))
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = datetime(*stamp[:6], tzinfo=UTC).isoformat() if stamp else ""
+        published = datetime(*stamp[:6]).replace(tzinfo=UTC).isoformat() if stamp else ""
         items.append(NewsItem(key, title or link, link, published, content, source))
     return items, skipped
 
@@ -407,7 +410,10 @@ class _Run:
         self.changed = False
 
     def emit(self, event: Event) -> None:
-        (self.report.feeds if isinstance(event, FeedResult) else self.report.items).append(event)
+        if isinstance(event, FeedResult):
+            self.report.feeds.append(event)
+        else:
+            self.report.items.append(event)
         self.on_event(event)
 
     def run(self, feeds: Sequence[str]) -> FollowReport:
@@ -429,11 +435,11 @@ class _Run:
         try:
             data, validators = _read_feed(source, validators, self.pacer)
             if data is None:
-                self.emit(FeedResult(source, UNCHANGED))
+                self.emit(FeedResult(source, Status.UNCHANGED))
                 return
             items, skipped = parse_feed(data, source, source if is_url(source) else "")
         except NewscastError as error:
-            self.emit(FeedResult(source, FAILED, reason=str(error)))
+            self.emit(FeedResult(source, Status.FAILED, reason=str(error)))
             return
         for result in skipped:
             self.emit(result)
@@ -451,7 +457,7 @@ class _Run:
             self.state.pending[item.key] = {**queued, "item": item.to_dict()}
         self.state.feeds[source] = validators
         self.state.save()
-        self.emit(FeedResult(source, FETCHED, len(items), new))
+        self.emit(FeedResult(source, Status.FETCHED, len(items), new))
 
     def _too_old(self, item: NewsItem) -> bool:
         return bool(self.options.since and item.published and item.published[:10] < self.options.since.isoformat())
@@ -532,7 +538,7 @@ class _Run:
         return f"{stem}-{hashlib.sha256(items[0].key.encode()).hexdigest()[:8]}.mp3"
 
     def finished(self, result: ArticleResult, covered: list[tuple[NewsItem, str]]) -> None:
-        if result.status != BUILT:
+        if result.status != Status.BUILT:
             for item, _ in covered:
                 self.failed(item, result.reason)
             return
@@ -551,7 +557,7 @@ class _Run:
         self.state.save()
         self.changed = True
         for item, where in covered:
-            self.emit(ItemResult(item.key, item.title, BUILT, item.link, name, result.duration, source=where))
+            self.emit(ItemResult(item.key, item.title, Status.BUILT, item.link, name, result.duration, source=where))
 
     def failed(self, item: NewsItem, reason: str) -> None:
         entry = self.state.pending.setdefault(item.key, {"item": item.to_dict()})
@@ -565,7 +571,7 @@ class _Run:
                 "failed": reason,
             }  # fmt: skip
         self.state.save()
-        self.emit(ItemResult(item.key, item.title, FAILED, item.link, reason=reason, attempts=attempts,
+        self.emit(ItemResult(item.key, item.title, Status.FAILED, item.link, reason=reason, attempts=attempts,
                              given_up=given_up))  # fmt: skip
 
     def trim(self) -> None:

@@ -135,7 +135,9 @@ def integrated_loudness(samples: np.ndarray, rate: int) -> float:
     (left, right and centre weigh 1); -inf for silence or audio under one block."""
     if samples.ndim == 1:
         return gated_loudness(block_powers(samples, rate))
-    return gated_loudness(sum(block_powers(samples[:, channel], rate) for channel in range(samples.shape[1])))
+    return gated_loudness(
+        np.sum([block_powers(samples[:, channel], rate) for channel in range(samples.shape[1])], axis=0)
+    )
 
 
 _PEAK_CHUNK = 1 << 15

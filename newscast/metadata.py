@@ -1,20 +1,17 @@
 """What a podcast app reads besides the audio: ID3 tags and chapters, the WebVTT transcript, JSON chapters.
 
 Everything here is derived from the Script and the Episode's timeline, so it is exact to the assembled audio;
-``read_info`` reads it all back from an MP3, which is what `newscast info` prints.
+readback.py reads it all back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import uuid
-from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from mutagen import MutagenError
 from mutagen.id3 import (
     APIC,
     CHAP,
@@ -32,23 +29,20 @@ from mutagen.id3 import (
     TXXX,
     WXXX,
     CTOCFlags,
-    ID3NoHeaderError,
 )  # fmt: skip
-from mutagen.mp3 import MP3
 
 from .config import Config
 from .errors import AudioError
 from .files import write_atomically
 from .limits import TooLarge, read_bounded
-from .models import Chapter, Cue, Episode, Script
+from .models import Chapter, Cue, Episode, Script, SegmentKind
+from .readback import AUDIO_ID, FINGERPRINT_TAG, sidecar_paths
+from .readback import read_info as read_info  # its old home here; callers and tests import it from here too
+from .readback import stored_guid as stored_guid
 
 # The chapter each kind of segment belongs to; None: the opening, titled with the headline.
-_CHAPTER_OF_KIND = {"intro": None, "headline": None, "byline": None, "date": None, "show_intro": None,
-                    "highlights": "Highlights", "credits": "Credits", "outro": "Outro",
-                    "show_outro": "Outro"}  # fmt: skip
-
-
-FINGERPRINT_TAG = "newscast build"  # TXXX: what the episode was made from, for the up-to-date check
+_CHAPTER_OF_KIND = {SegmentKind.HIGHLIGHTS: "Highlights", SegmentKind.CREDITS: "Credits",
+                    SegmentKind.OUTRO: "Outro", SegmentKind.SHOW_OUTRO: "Outro"}  # fmt: skip
 
 
 def chapters_for(script: Script, part_starts: list[float], duration: float) -> tuple[Chapter, ...]:
@@ -60,13 +54,13 @@ def chapters_for(script: Script, part_starts: list[float], duration: float) -> t
     starts: list[tuple[str, float]] = []
     group = ""
     for segment, start in zip(script.segments, part_starts, strict=True):
-        if segment.kind == "heading":
+        if segment.kind == SegmentKind.HEADING:
             title, part = segment.text, "section"
-        elif segment.kind == "transition":
+        elif segment.kind == SegmentKind.TRANSITION:
             title, part = script.stories[segment.story - 1], f"story {segment.story}"
-        elif script.stories and segment.kind not in ("show_intro", "show_outro"):
+        elif script.stories and segment.kind not in (SegmentKind.SHOW_INTRO, SegmentKind.SHOW_OUTRO):
             continue  # inside a roundup's story, only its sections are chapters of their own
-        elif segment.kind == "body":
+        elif segment.kind == SegmentKind.BODY:
             if group in ("story", "section"):
                 continue  # paragraphs go on in the story or in the section their subheading opened
             title, part = "Story", "story"
@@ -85,7 +79,6 @@ def chapters_for(script: Script, part_starts: list[float], duration: float) -> t
 
 
 MAX_COVER_BYTES = 20 * 2**20
-AUDIO_ID = "newscast audio"  # the TXXX frame (and sidecar field) holding the checksum of the encoded audio
 
 
 def default_cover() -> bytes:
@@ -129,15 +122,6 @@ def episode_guid(script: Script) -> str:
 def public_source(source: str) -> str:
     """What the tags may say about where an article came from: its URL, else its file name (no local path)."""
     return " ".join(line if _is_url(line) or line == "stdin" else Path(line).name for line in source.splitlines())
-
-
-def stored_guid(mp3: Path) -> str | None:
-    """The guid an existing episode carries, or None when it has none (or is not an MP3 at all)."""
-    try:
-        tags = ID3(mp3)
-    except (MutagenError, OSError):
-        return None
-    return str(tags["TGID"].text[0]) if "TGID" in tags else None
 
 
 def write_tags(path: Path, script: Script, episode: Episode, config: Config) -> None:
@@ -248,130 +232,7 @@ def json_chapters(episode: Episode) -> dict:
     }
 
 
-def sidecar_paths(mp3: Path) -> tuple[Path, Path]:
-    """``OUT.vtt`` and ``OUT.chapters.json`` beside ``OUT.mp3``."""
-    return mp3.with_suffix(".vtt"), mp3.with_suffix(".chapters.json")
-
-
 def write_sidecars(mp3: Path, episode: Episode) -> None:
     transcript, chapters = sidecar_paths(mp3)
     write_atomically(transcript, webvtt(episode.cues, episode.audio_id))
     write_atomically(chapters, json.dumps(json_chapters(episode), indent=2, ensure_ascii=False) + "\n")
-
-
-OK, STALE, MISSING = "ok", "stale", "missing"
-
-
-def sidecar_status(mp3: Path, audio_id: str | None = None) -> dict[str, str]:
-    """Whether each sidecar belongs to this MP3: ok, stale (from another build: a build killed between
-    renaming the sidecars and the MP3, or a file copied over) or missing. An MP3 from before sidecars were
-    tied to it (no audio id) trusts the sidecars beside it."""
-    if audio_id is None:
-        try:
-            tags = ID3(mp3)
-            audio_id = str(tags[f"TXXX:{AUDIO_ID}"].text[0]) if f"TXXX:{AUDIO_ID}" in tags else ""
-        except (MutagenError, OSError):
-            audio_id = ""
-    transcript, chapters = sidecar_paths(mp3)
-    status = {}
-    for name, path, read in (("transcript", transcript, _vtt_audio_id), ("chapters", chapters, _json_audio_id)):
-        if not path.is_file():
-            status[name] = MISSING
-            continue
-        try:
-            found = read(path)
-        except (OSError, TooLarge, ValueError):
-            found = None
-        status[name] = OK if not audio_id or found == audio_id else STALE
-    return status
-
-
-def _vtt_audio_id(path: Path) -> str | None:
-    with path.open("rb") as file:
-        head = file.read(4096).decode("utf-8", "replace")
-    for line in head.splitlines()[:8]:
-        if line.startswith(f"NOTE {AUDIO_ID} "):
-            return line.removeprefix(f"NOTE {AUDIO_ID} ").strip()
-    return None
-
-
-def _json_audio_id(path: Path) -> str | None:
-    data = json.loads(read_bounded(path, 16 * 2**20))
-    return data.get("newscastAudio") if isinstance(data, dict) else None
-
-
-@dataclass
-class EpisodeInfo:
-    """What `newscast info` reports about an MP3."""
-
-    path: str
-    duration: float
-    bitrate: int
-    sample_rate: int
-    channels: int
-    loudness: float
-    true_peak: float
-    tags: dict[str, str] = field(default_factory=dict)
-    chapters: list[dict] = field(default_factory=list)
-    cover: bool = False
-    sidecars: dict[str, str] = field(default_factory=dict)  # transcript, chapters: ok, stale or missing
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        for key in ("loudness", "true_peak"):
-            data[key] = None if math.isinf(data[key]) else round(data[key], 2)
-        data["duration"] = round(self.duration, 3)
-        return data
-
-
-_TAG_NAMES = {"TIT2": "title", "TPE1": "artist", "TALB": "album", "TDRC": "date", "TCON": "genre"}
-
-
-def read_info(path: Path) -> EpisodeInfo:
-    """Read an episode back: stream details, measured loudness and true peak, tags, chapters."""
-    import soundfile
-
-    from .loudness import integrated_loudness, true_peak_db
-
-    try:
-        audio = MP3(path)
-    except (MutagenError, OSError) as error:
-        raise AudioError(f"{path} is not a readable MP3: {error}") from None
-    try:
-        samples, rate = soundfile.read(path, dtype="float32", always_2d=True)
-    except (soundfile.LibsndfileError, RuntimeError, OSError) as error:
-        raise AudioError(f"cannot decode {path}: {error}") from None
-    channels = samples.shape[1]
-    loudness = integrated_loudness(samples, rate)
-    info = EpisodeInfo(
-        path=str(path),
-        duration=len(samples) / rate,
-        bitrate=audio.info.bitrate,
-        sample_rate=rate,
-        channels=channels,
-        loudness=loudness,
-        true_peak=max(true_peak_db(samples[:, channel]) for channel in range(channels)),
-    )
-    try:
-        tags = ID3(path)
-    except ID3NoHeaderError:
-        return info
-    info.tags = {name: str(tags[frame].text[0]) for frame, name in _TAG_NAMES.items() if frame in tags}
-    for frame in tags.getall("COMM"):
-        info.tags["source"] = str(frame.text[0])
-    info.cover = bool(tags.getall("APIC"))
-    audio_id = str(tags[f"TXXX:{AUDIO_ID}"].text[0]) if f"TXXX:{AUDIO_ID}" in tags else ""
-    info.sidecars = sidecar_status(path, audio_id)
-    order = [child for toc in tags.getall("CTOC") for child in toc.child_element_ids]
-    chapters = {frame.element_id: frame for frame in tags.getall("CHAP")}
-    for element_id in order or sorted(chapters, key=lambda key: chapters[key].start_time):
-        chapter = chapters[element_id]
-        title = chapter.sub_frames.get("TIT2")
-        info.chapters.append(
-            {
-                "title": str(title.text[0]) if title else element_id,
-                "start": chapter.start_time / 1000,
-                "end": chapter.end_time / 1000,
-            }
-        )
-    return info

@@ -1,26 +1,85 @@
-"""Plain data passed between the stages: Article -> Script -> Clips -> Episode."""
+"""Plain data passed between the stages (Article -> Script -> Clips -> Episode), and the names they share as
+enums (StrEnum: each member is its string, so JSON and comparisons with text are unchanged)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: reading and scripting never load numpy
     import numpy as np
 
-# Block kinds inside an article body.
-PARAGRAPH = "paragraph"
-HEADING = "heading"
-ITEM = "item"
-TABLE = "table"  # its rows, one a line, cells joined by " | "; the script reads or skips it as configured
+
+class BlockKind(StrEnum):
+    """What a unit of an article body is; a body segment's ``block`` is one of these or ``dateline``."""
+
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    ITEM = "item"  # a bulleted-list item
+    TABLE = "table"  # its rows, one a line, cells joined by " | "; the script reads or skips it as configured
+    DATELINE = "dateline"  # only as a body segment's block: the place name spoken as its own segment
+
+
+# The reader's names for the block kinds.
+PARAGRAPH, HEADING, ITEM, TABLE = BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.ITEM, BlockKind.TABLE
+
+
+class SegmentKind(StrEnum):
+    """What a stretch of the script is; those up to OUTRO are what ``[script] order`` may list."""
+
+    INTRO = "intro"
+    HEADLINE = "headline"
+    BYLINE = "byline"
+    DATE = "date"
+    HIGHLIGHTS = "highlights"
+    BODY = "body"
+    CREDITS = "credits"
+    OUTRO = "outro"
+    HEADING = "heading"  # a subheading inside the body
+    SHOW_INTRO = "show_intro"  # a roundup's own words: its intro, each story's transition, its outro
+    TRANSITION = "transition"
+    SHOW_OUTRO = "show_outro"
+
+
+ORDERABLE_KINDS = tuple(SegmentKind)[: list(SegmentKind).index(SegmentKind.OUTRO) + 1]  # what [script] order lists
+
+
+class Stage(StrEnum):
+    """What a progress report is about (see ``pipeline.Progress``)."""
+
+    WARN = "warn"
+    ENGINE = "engine"
+    SPEAK = "speak"
+    ENCODE = "encode"
+    WRITE = "write"
+    UP_TO_DATE = "up-to-date"  # the episode was already built from the same script and settings
+
+
+class Status(StrEnum):
+    """How an article of a batch, an item or a feed of ``follow`` ended."""
+
+    BUILT = "built"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    FETCHED = "fetched"  # a feed that was read
+    UNCHANGED = "unchanged"  # a feed that answered 304 Not Modified
+
+
+class SidecarStatus(StrEnum):
+    """Whether a transcript or chapters file belongs to its MP3."""
+
+    OK = "ok"
+    STALE = "stale"
+    MISSING = "missing"
 
 
 @dataclass(frozen=True)
 class Block:
     """One unit of an article body: a paragraph, a section subheading or a list item."""
 
-    kind: str
+    kind: BlockKind
     text: str
 
 
@@ -58,10 +117,10 @@ class Article:
 class Segment:
     """One stretch of speech in the script, with the silence that follows it."""
 
-    kind: str
+    kind: SegmentKind
     text: str
     pause_ms: int = 0
-    block: str = ""  # for body segments: paragraph or item
+    block: BlockKind | str = ""  # for body segments: the block it was read from
     story: int = 0  # in a roundup, which story it belongs to (1, 2, ...); 0 for the show's own words
 
     def to_dict(self) -> dict:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from .articles import read_article
 from .articles.signals import dropped_prose_share
 from .config import QUOTES_VOICE, Config, SpeechConfig
-from .errors import ArticleError, ConfigError, EngineError
+from .errors import ArticleError, AudioError, ConfigError, EngineError
 from .limits import TooLarge, describe, read_bounded
-from .models import Audio, Clip, Cue, Episode, Script, Segment
+from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, Stage
 from .naming import default_output_path
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
@@ -25,7 +25,7 @@ from .speech.text import primary_language, quoted_parts, speakable, split_senten
 
 MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
-# The audio stack (numpy, soundfile, pydub, mutagen) is imported where audio is made, so reading, scripting
+# The audio stack (numpy, soundfile, soxr, mutagen) is imported where audio is made, so reading, scripting
 # and an up-to-date check never pay for it.
 if TYPE_CHECKING:
     from .speech.cache import ClipCache
@@ -38,7 +38,7 @@ class Progress:
     0), encode (speech is done; the MP3 is being finished), write (the episode is on disk), up-to-date (the episode
     at ``message`` was already built from the same script and settings: nothing to do)."""
 
-    stage: str
+    stage: Stage
     done: int = 0
     total: int = 0
     message: str = ""
@@ -127,7 +127,7 @@ def synthesize(
                         pending[key] = pool.submit(speak, voice, spoken)
                     else:
                         ready[key] = audio
-        on_progress(Progress("speak", 0, len(plans)))
+        on_progress(Progress(Stage.SPEAK, 0, len(plans)))
 
         def heard(voice: Engine, spoken: str) -> Audio:
             key = (identities[id(voice)], spoken)
@@ -137,9 +137,9 @@ def synthesize(
             for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
                 audios = [join_parts([heard(voice, spoken) for voice, spoken in parts]) for _, parts in plan if parts]
                 written = [sentence for sentence, parts in plan if parts]
-                on_progress(Progress("speak", done, len(plans), segment.kind))
+                on_progress(Progress(Stage.SPEAK, done, len(plans), segment.kind))
                 yield join_sentences(segment, written, audios, config.speech.sentence_silence)
-            on_progress(Progress("encode", len(plans), len(plans)))
+            on_progress(Progress(Stage.ENCODE, len(plans), len(plans)))
         finally:
             for future in pending.values():
                 future.cancel()
@@ -162,7 +162,7 @@ def join_sentences(segment: Segment, sentences: Sequence[str], audios: Sequence[
     """One clip of a segment's sentences, ``gap_seconds`` apart, with a cue for each."""
     import numpy as np
 
-    from .episode import resample
+    from .audio import resample
 
     if not audios:
         return Clip(segment, Audio(np.zeros(0, dtype=np.float32), 22_050))
@@ -215,7 +215,7 @@ def episode_script(sources: Sequence[str | Path], config: Config, on_progress: P
         share = dropped_prose_share(article)
         if share > config.script.warn_dropped:
             message = f"{source}: {share:.0%} of the page's prose was dropped (see newscast script --dropped)"
-            on_progress(Progress("warn", message=message))
+            on_progress(Progress(Stage.WARN, message=message))
     return build_script(articles[0], config) if len(articles) == 1 else build_roundup(articles, config)
 
 
@@ -274,8 +274,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_inputs(config: Config) -> None:
     """The files the config names (cover, music) are checked before the expensive work, not after it."""
-    from .episode import check_music
     from .metadata import cover_art
+    from .music import check_music
 
     cover_art(config)
     for path in (config.music.intro, config.music.outro, config.roundup.sting):
@@ -308,6 +308,8 @@ def build_fingerprint(script: Script, config: Config) -> str:
         else:
             for key in keys:
                 settings[section].pop(key, None)
+                for options in settings[section].get("engines", {}).values():  # [speech.<engine>] tables
+                    options.pop(key, None)
     named = (config.music.intro, config.music.outro, config.roundup.sting, config.show.cover, config.speech.voice)
     files = {}
     for name in filter(None, named):
@@ -327,23 +329,18 @@ def built_from(output: Path, fingerprint: str) -> Episode | None:
     """The episode at ``output`` if it was built from ``fingerprint`` and its sidecars are there, else None."""
     if not output.is_file():
         return None
-    from mutagen import MutagenError
-    from mutagen.mp3 import MP3
-
-    from .metadata import FINGERPRINT_TAG, sidecar_paths
+    from .readback import read_episode
 
     try:
-        audio = MP3(output)
-    except (MutagenError, OSError):
+        stored = read_episode(output)
+    except AudioError:
         return None
-    frames = audio.tags.getall(f"TXXX:{FINGERPRINT_TAG}") if audio.tags else []
-    if not frames or str(frames[0].text[0]) != fingerprint or not all(p.is_file() for p in sidecar_paths(output)):
+    if stored.fingerprint != fingerprint or SidecarStatus.MISSING in stored.sidecars.values():
         return None
-    title = audio.tags.get("TIT2")
     return Episode(
         path=output,
-        title=str(title.text[0]) if title else "",
-        duration=audio.info.length,
+        title=stored.title,
+        duration=stored.duration,
         engine="",
         segments=0,
         fingerprint=fingerprint,
@@ -385,7 +382,7 @@ def speak_script(
     fingerprint = build_fingerprint(script, config)
     existing = None if force else built_from(output, fingerprint)
     if existing is not None:
-        on_progress(Progress("up-to-date", message=str(output)))
+        on_progress(Progress(Stage.UP_TO_DATE, message=str(output)))
         return existing
     check_inputs(config)
     from .episode import write_episode
@@ -410,10 +407,10 @@ def speak_script(
         quotes = create_engine(name, replace(settings, voice=config.speech.voices[QUOTES_VOICE]))
         if quotes.identity() == engine.identity():  # an engine without voices (gTTS): one voice after all
             quotes = None
-    on_progress(Progress("engine", message=f"{name}: {reason}" + (f"; {note}" if note else "")))
+    on_progress(Progress(Stage.ENGINE, message=f"{name}: {reason}" + (f"; {note}" if note else "")))
     cache = cache or cache_for(config)
     clips = synthesize(script, engine, cache, replace(config, speech=settings), on_progress, quotes)
     episode = write_episode(script, clips, output, config, engine.name, fingerprint)
     cache.prune()
-    on_progress(Progress("write", message=str(output)))
+    on_progress(Progress(Stage.WRITE, message=str(output)))
     return episode

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import Config
-from .models import HEADING, ITEM, PARAGRAPH, TABLE, Article, Script, Segment
+from .models import Article, BlockKind, Script, Segment, SegmentKind
 
 
 def spoken_date(article: Article) -> str:
@@ -35,27 +35,27 @@ def build_script(article: Article, config: Config) -> Script:
         "outlet": article.outlet,
     }
     segments: list[Segment] = []
-    for kind in config.script.order:
-        if kind in ("intro", "outro"):
+    for kind in map(SegmentKind, config.script.order):
+        if kind in (SegmentKind.INTRO, SegmentKind.OUTRO):
             text = getattr(config.script, kind).format(**fields).strip()
             if text:
                 segments.append(Segment(kind, text, pauses.segment))
-        elif kind == "headline" and article.headline:
+        elif kind == SegmentKind.HEADLINE and article.headline:
             segments.append(Segment(kind, article.headline, pauses.segment))
-        elif kind == "byline" and article.byline:
+        elif kind == SegmentKind.BYLINE and article.byline:
             outlet = f", {article.outlet}" if article.outlet else ""
             segments.append(Segment(kind, f"By {article.byline}{outlet}", pauses.segment))
-        elif kind == "date" and fields["date"]:
+        elif kind == SegmentKind.DATE and fields["date"]:
             segments.append(Segment(kind, fields["date"], pauses.segment))
-        elif kind == "highlights" and article.highlights:
+        elif kind == SegmentKind.HIGHLIGHTS and article.highlights:
             last = len(article.highlights) - 1
             segments.extend(
                 Segment(kind, text, pauses.segment if index == last else pauses.highlight)
                 for index, text in enumerate(article.highlights)
             )
-        elif kind == "body":
+        elif kind == SegmentKind.BODY:
             segments.extend(_body_segments(article, config))
-        elif kind == "credits" and article.credits:
+        elif kind == SegmentKind.CREDITS and article.credits:
             segments.append(Segment(kind, " ".join(article.credits), pauses.segment))
     if segments:
         segments[-1] = Segment(segments[-1].kind, segments[-1].text, 0, segments[-1].block)
@@ -103,19 +103,22 @@ def build_roundup(articles: list[Article], config: Config, today: date | None = 
     segments: list[Segment] = []
     intro = roundup.intro.format(**fields).strip()
     if intro:
-        segments.append(Segment("show_intro", intro, pause))
+        segments.append(Segment(SegmentKind.SHOW_INTRO, intro, pause))
     for number, (article, title) in enumerate(zip(articles, titles, strict=True), start=1):
         template = roundup.first if number == 1 else roundup.transition
-        segments.append(Segment("transition", template.format(headline=title, **fields).strip(), pause, story=number))
+        segments.append(
+            Segment(SegmentKind.TRANSITION, template.format(headline=title, **fields).strip(), pause, story=number)
+        )
         story = build_script(article, config)
         segments.extend(
             Segment(s.kind, s.text, s.pause_ms or pause, s.block, story=number)
             for s in story.segments
-            if s.kind not in ("headline", "intro", "outro")  # the transition speaks the headline
+            if s.kind
+            not in (SegmentKind.HEADLINE, SegmentKind.INTRO, SegmentKind.OUTRO)  # the transition speaks the headline
         )
     outro = roundup.outro.format(**fields).strip()
     if outro:
-        segments.append(Segment("show_outro", outro, 0))
+        segments.append(Segment(SegmentKind.SHOW_OUTRO, outro, 0))
     else:
         segments[-1] = Segment(segments[-1].kind, segments[-1].text, 0, segments[-1].block, segments[-1].story)
     return Script(
@@ -136,20 +139,22 @@ def _body_segments(article: Article, config: Config) -> list[Segment]:
     blocks = article.blocks
     place = article.dateline if settings.dateline != "off" else ""
     if place and settings.dateline == "segment":
-        segments.append(Segment("body", f"{place.rstrip('.')}.", pauses.paragraph, "dateline"))
+        segments.append(Segment(SegmentKind.BODY, f"{place.rstrip('.')}.", pauses.paragraph, BlockKind.DATELINE))
         place = ""
     for index, block in enumerate(blocks):
-        if block.kind == HEADING:
-            segments.append(Segment("heading", block.text, pauses.heading))
+        if block.kind == BlockKind.HEADING:
+            segments.append(Segment(SegmentKind.HEADING, block.text, pauses.heading))
             continue
-        if block.kind == TABLE:
+        if block.kind == BlockKind.TABLE:
             rows = block.text.split("\n") if settings.tables == "rows" else [settings.table_note]
-            segments.extend(Segment("body", row.replace(" | ", ", "), pauses.item, "table") for row in rows if row)
+            segments.extend(
+                Segment(SegmentKind.BODY, row.replace(" | ", ", "), pauses.item, BlockKind.TABLE) for row in rows if row
+            )
             continue
         next_kind = blocks[index + 1].kind if index + 1 < len(blocks) else None
-        pause = pauses.item if block.kind == ITEM and next_kind == ITEM else pauses.paragraph
+        pause = pauses.item if block.kind == BlockKind.ITEM and next_kind == BlockKind.ITEM else pauses.paragraph
         text = block.text
-        if place and block.kind == PARAGRAPH:
+        if place and block.kind == BlockKind.PARAGRAPH:
             text, place = f"{place.rstrip('.')}. {text}", ""  # the dateline as a short lead-in to the first paragraph
-        segments.append(Segment("body", text, pause, block.kind))
+        segments.append(Segment(SegmentKind.BODY, text, pause, block.kind))
     return segments

@@ -16,7 +16,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
 
-from .errors import ArticleError, ConfigError
+from .errors import ConfigError, InputError
 
 FEED_NAME = "feed.xml"
 # What a podcast app asks for, by name ending; nothing else in the folder is served.
@@ -69,7 +69,7 @@ class EpisodeFolder:
 def open_server(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> BaseWSGIServer:
     """A threaded HTTP server for the folder, bound and ready for ``serve_forever``."""
     if not directory.is_dir():
-        raise ArticleError(f"no such folder: {directory}")
+        raise InputError(f"no such folder: {directory}")
     try:
         return make_server(host, port, EpisodeFolder(directory), threaded=True)
     except OSError as error:

@@ -75,6 +75,16 @@ def _local_only_getaddrinfo(host, *args, **kwargs):
     return _real_getaddrinfo(host, *args, **kwargs)
 
 
+COSTLY = ("piper", "dask", "subprocess", "waits", "fuzz")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every costly test is also ``slow``, so ``-m "not slow"`` is the fast suite."""
+    for item in items:
+        if any(item.get_closest_marker(name) for name in COSTLY):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path_factory, monkeypatch):
     """Own cache and config dirs per test, no way out to the network, a fresh tone engine."""

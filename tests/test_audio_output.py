@@ -16,6 +16,7 @@ from .conftest import DATA, EXAMPLE_ARTICLE
 ROUNDUP = [EXAMPLE_ARTICLE, DATA / "flattened-orchard.txt", DATA / "wrapped-wire.txt"]
 
 
+@pytest.mark.slow
 def test_chap_frames_are_stored_in_time_order(tmp_path, tone_config):
     """ffprobe lists chapters in the order the CHAP frames are stored; mutagen loads them in that order too."""
     episode = build_episode(ROUNDUP, tone_config, output=tmp_path / "roundup.mp3")
@@ -70,6 +71,7 @@ def test_a_music_bed_is_resampled_without_alias(tmp_path):
     assert _level_at(lead, decoded_rate, 6_000) < -60
 
 
+@pytest.mark.slow
 def test_apple_preset_sets_rate_bitrate_and_channels(tmp_path):
     config = load_config(overrides={"speech": {"engine": "tone"}, "output": {"preset": "apple"}})
     assert (config.output.sample_rate, config.output.bitrate, config.output.stereo) == (44_100, 128, True)

@@ -16,6 +16,8 @@ from newscast.cli import app
 
 from .conftest import DATA, EXAMPLE_ARTICLE
 
+pytestmark = pytest.mark.dask
+
 distributed = pytest.importorskip("dask.distributed")
 
 ORCHARD = str(DATA / "flattened-orchard.txt")

@@ -109,6 +109,7 @@ def test_config_command_prints_the_defaults():
     assert tomllib.loads(result.stdout)["script"]["order"] == ["headline", "highlights", "body"]
 
 
+@pytest.mark.subprocess
 def test_python_dash_m_entry_point():
     result = subprocess.run(
         [sys.executable, "-m", "newscast", "script", str(EXAMPLE_ARTICLE)], capture_output=True, text=True, check=False

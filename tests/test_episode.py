@@ -93,6 +93,7 @@ def test_slugify(title, slug):
     assert slugify(title) == slug
 
 
+@pytest.mark.slow
 def test_rebuild_uses_the_clip_cache(tmp_path, tone_config):
     build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "a.mp3")
     first = len(ToneEngine.calls)
@@ -150,6 +151,7 @@ def test_cache_prunes_the_least_recently_used_clips(tmp_path):
     assert ClipCache(tmp_path).prune() == 0  # no bound, nothing removed
 
 
+@pytest.mark.slow
 def test_build_keeps_the_cache_under_its_bound(tmp_path, isolated):
     config = load_config(overrides={"speech": {"engine": "tone"}, "cache": {"max_size_mb": 0}})
     build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "a.mp3")

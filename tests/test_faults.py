@@ -17,7 +17,7 @@ import pytest
 import soundfile
 from typer.testing import CliRunner
 
-from newscast import AudioError, build_episode
+from newscast import AudioError, OutputError, build_episode
 from newscast.cli import app
 
 from .conftest import EXAMPLE_ARTICLE
@@ -94,6 +94,7 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("stop", ["SIGKILL", "SIGINT"])
 def test_a_build_stopped_midway_leaves_nothing_and_resumes_from_the_cache(tmp_path, stop):
     output = tmp_path / "out" / "ferry.mp3"
@@ -173,7 +174,7 @@ def test_disk_full_while_writing_a_sidecar_leaves_nothing(tmp_path, tone_config,
         return real_write_text(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "write_text", full)
-    with pytest.raises(AudioError, match="No space left on device"):
+    with pytest.raises(OutputError, match="No space left on device"):
         build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "full.mp3")
     assert list(tmp_path.iterdir()) == []
 
@@ -232,6 +233,7 @@ def run_child(*args: str, stdin=None, timeout: float = 60, cwd: Path | None = No
     )  # fmt: skip
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize(
     "args",
     [("script", "/dev/zero"), ("script", "/dev/urandom"), ("build", "--from-list", "/dev/zero", "-e", "tone"),
@@ -245,6 +247,7 @@ def test_endless_devices_are_refused_after_a_bounded_read(args):
     assert "over" in one_error_line(result.stderr)
 
 
+@pytest.mark.subprocess
 def test_an_endless_fifo_is_refused_after_a_bounded_read(tmp_path):
     fifo = tmp_path / "endless.txt"
     os.mkfifo(fifo)
@@ -315,6 +318,7 @@ def slow_server(request):
     server.close()
 
 
+@pytest.mark.waits
 @pytest.mark.parametrize("slow_server", ["trickle"], indirect=True)
 def test_a_trickling_url_ends_at_the_total_deadline(slow_server, monkeypatch):
     from newscast.articles import read_article, web
@@ -328,6 +332,7 @@ def test_a_trickling_url_ends_at_the_total_deadline(slow_server, monkeypatch):
     assert "did not finish within 1 s" in str(caught.value)
 
 
+@pytest.mark.waits
 @pytest.mark.parametrize("slow_server", ["hang"], indirect=True)
 def test_gtts_behind_a_proxy_that_never_answers_gives_up_in_time(slow_server, monkeypatch):
     from newscast import EngineError, load_config
@@ -357,6 +362,7 @@ def test_rich_markup_in_user_text_is_printed_as_is(name):
     assert one_error_line(result.stderr) == f"error: no such file: {name}"
 
 
+@pytest.mark.dask
 def test_batch_table_prints_titles_as_written(monkeypatch):
     import newscast.batch as batch
 
@@ -388,6 +394,7 @@ def test_a_clip_cache_on_a_full_disk_only_costs_speed(tmp_path, tone_config, mon
     assert episode.duration > 10 and (tmp_path / "ep.mp3").is_file()
 
 
+@pytest.mark.subprocess
 def test_a_clip_cache_write_error_leaves_no_exception_noise(tmp_path):
     """In a child: the cache's writes fail as on a full disk; nothing is printed but the build's own lines."""
     code = (
@@ -466,6 +473,7 @@ def test_an_unexpected_exception_is_one_line_exit_1_and_a_hint(tmp_path, monkeyp
     assert debug.exit_code == 1 and "Traceback" in debug.stderr
 
 
+@pytest.mark.subprocess
 def test_an_unexpected_exception_in_a_child_process_prints_no_traceback(tmp_path):
     code = (
         "import sys\n"
@@ -488,6 +496,7 @@ def _clips(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.wav"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncate", "garble"])
 def test_corrupt_cache_entries_are_spoken_again(tmp_path, tone_config, isolated, damage):
     from .conftest import ToneEngine
@@ -744,3 +753,18 @@ def test_bad_music_or_cover_is_found_before_any_speech(tmp_path, capfd, key):
     assert "theme.mp3" in one_error_line(result.stderr)
     assert ToneEngine.calls == []  # nothing was spoken first
     assert "Note:" not in capfd.readouterr().err  # libmpg123's own lines stay hidden
+
+
+def test_errors_are_classed_by_meaning(tmp_path):
+    from newscast import ArticleError, InputError
+    from newscast.files import write_atomically
+    from newscast.serve import open_server
+
+    with pytest.raises(OutputError, match="is a directory") as written:
+        write_atomically(tmp_path, "text")
+    assert written.value.exit_code == 1
+    with pytest.raises(InputError, match="no such folder") as missing:
+        open_server(tmp_path / "missing")
+    assert missing.value.exit_code == 2
+    assert not isinstance(missing.value, ArticleError)  # a folder of episodes is not an article
+    assert issubclass(ArticleError, InputError)

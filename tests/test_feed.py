@@ -93,6 +93,7 @@ def test_feed_needs_a_base_url(show):
     assert load_config().feed.base_url == ""
 
 
+@pytest.mark.slow
 def test_served_feed_opens_like_a_podcast_client_would(show):
     """python -m http.server over the folder: the feed, then every enclosure, transcript and chapters file."""
     folder, _ = show

@@ -49,6 +49,7 @@ def run(*args):
     return CliRunner().invoke(app, [str(arg) for arg in args])
 
 
+@pytest.mark.slow
 def test_category_is_a_text_attribute_with_a_nested_subcategory(show):
     channel = channel_of(write_feed(show, SETTINGS))
     (category,) = channel.findall("itunes:category", NS)
@@ -68,6 +69,7 @@ def test_a_wrong_category_is_a_config_error_naming_the_allowed_ones(tmp_path):
     assert load_config(overrides={"feed": {"category": "Sports", "subcategory": "Golf"}}).feed.subcategory == "Golf"
 
 
+@pytest.mark.slow
 def test_every_psp1_required_element_is_present_and_well_formed(show):
     feed = write_feed(show, SETTINGS)
     root = etree.parse(str(feed)).getroot()
@@ -120,6 +122,7 @@ def test_every_psp1_required_element_is_present_and_well_formed(show):
     assert len(set(guids)) == len(guids)
 
 
+@pytest.mark.slow
 def test_guids_are_stable_across_rebuilds(show, tone_config):
     def guids():
         items = channel_of(write_feed(show, SETTINGS)).findall("item")
@@ -142,6 +145,7 @@ def test_self_link_is_the_feed_even_when_written_outside_the_folder(show, tmp_pa
     assert channel_of(nested).find("atom:link", NS).get("href") == f"{BASE}/rss/feed.xml"
 
 
+@pytest.mark.slow
 def test_channel_language_comes_from_the_episodes_else_the_config(tmp_path):
     folder = tmp_path / "show"
     settings = FeedSettings(base_url=BASE, title="T", description="", author="A", language="fr")
@@ -156,6 +160,7 @@ def test_channel_language_comes_from_the_episodes_else_the_config(tmp_path):
     assert channel_of(write_feed(folder, british)).findtext("language") == "en-GB"  # the same language, more precise
 
 
+@pytest.mark.slow
 def test_locked_comes_from_the_config(show, tmp_path):
     (tmp_path / "show.toml").write_text(
         f'[feed]\nbase_url = "{BASE}"\nlocked = true\nowner_email = "desk@example.org"\nowner_name = "Desk"\n'
@@ -167,6 +172,7 @@ def test_locked_comes_from_the_config(show, tmp_path):
         load_config(overrides={"feed": {"owner_email": "not an address"}})
 
 
+@pytest.mark.slow
 def test_two_independent_parsers_read_the_feed(show):
     feed = write_feed(show, SETTINGS)
     parsed = feedparser.parse(feed.read_bytes())
@@ -194,6 +200,7 @@ def test_two_independent_parsers_read_the_feed(show):
 # Cover art: what Apple accepts (square PNG or JPEG, RGB, 1400 to 3000 px), written atomically
 
 
+@pytest.mark.slow
 def test_a_good_image_is_copied_into_the_folder(show, tmp_path):
     png = tmp_path / "art.png"
     png.write_bytes(png_bytes(1600, 1600))
@@ -207,6 +214,7 @@ def test_a_good_image_is_copied_into_the_folder(show, tmp_path):
     assert not list(show.glob(".*.part"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -232,6 +240,7 @@ def test_a_bad_image_is_one_clean_error_and_nothing_is_written(show, tmp_path, c
         load_config(overrides={"show": {"cover": str(bad)}})
 
 
+@pytest.mark.slow
 def test_a_png_header_over_30_mb_of_noise_is_refused_by_its_size(show, tmp_path):
     noise = tmp_path / "huge.png"
     with noise.open("wb") as handle:
@@ -242,6 +251,7 @@ def test_a_png_header_over_30_mb_of_noise_is_refused_by_its_size(show, tmp_path)
     assert result.exit_code == 2 and "under 10 MB" in result.stderr
 
 
+@pytest.mark.slow
 def test_descriptions_stay_within_psp1s_4000_bytes(show):
     long = "Harbor news in many words, " * 300  # about 8 kB
     channel = channel_of(write_feed(show, FeedSettings(base_url=BASE, title="T", description=long, author="A")))

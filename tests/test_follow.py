@@ -430,6 +430,7 @@ def test_a_killed_run_resumes_with_the_items_it_had_not_built(httpserver, tmp_pa
     assert len(list(out.glob("*.mp3"))) == 3
 
 
+@pytest.mark.slow
 def test_limit_since_and_force(httpserver, tmp_path, config, options):
     feed = FeedServer(httpserver)
     feed.publish(rss(*(rss_item(slug) for slug in STORIES)))
@@ -479,6 +480,7 @@ def test_the_host_pacer_waits_between_requests_to_one_host():
     assert slept == [pytest.approx(1.5), pytest.approx(2.0)]
 
 
+@pytest.mark.waits
 def test_pages_on_one_host_are_fetched_no_faster_than_the_delay(httpserver, tmp_path, config, monkeypatch):
     feed = FeedServer(httpserver)
     feed.publish(rss(rss_item("seeds"), rss_item("late-train")))
@@ -596,6 +598,7 @@ def test_follow_config_is_checked_and_paths_are_relative_to_the_file(tmp_path):
         load_config(path)
 
 
+@pytest.mark.dask
 def test_cli_follow_hands_the_builds_to_a_dask_scheduler(httpserver, tmp_path, quick):
     distributed = pytest.importorskip("dask.distributed")
     feed = FeedServer(httpserver)

@@ -52,6 +52,7 @@ def test_gtts_speech_is_decoded_to_pcm():
     assert "The ferry sailed again" in unquote(responses.calls[0].request.body)
 
 
+@pytest.mark.slow
 @responses.activate
 def test_long_text_is_sent_in_pieces_and_joined():
     responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))
@@ -164,6 +165,7 @@ def test_auto_falls_back_to_piper_when_google_does_not_answer():
     assert "did not answer" in reason
 
 
+@pytest.mark.waits
 @responses.activate
 def test_gtts_episode_end_to_end(tmp_path):
     responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip(0.3)))
@@ -189,3 +191,25 @@ def test_offline_fails_fast_without_retrying(sleeps):
     with pytest.raises(EngineError, match=r"cannot reach Google's speech endpoint .*--engine piper"):
         engine.synthesize("Hello there.")
     assert sleeps == []  # no backoff: there is nothing to wait for
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello there.", ["Hello there."]),
+        ("  ", []),
+        ("First, a clause. Then a sentence!", ["First, a clause. Then a sentence!"]),
+        ("— ... —", []),
+        ("A" * 120, ["A" * 100, "A" * 20]),
+        ("word " * 30, ["word " * 19 + "word", "word " * 9 + "word"]),
+        (
+            "One sentence is here. " * 6,
+            ["One sentence is here. " * 3 + "One sentence is here.", "One sentence is here. One sentence is here."],
+        ),
+        ("北京是中国的首都。上海是最大的城市。", ["北京是中国的首都。上海是最大的城市。"]),
+    ],
+)
+def test_text_is_cut_into_requests_of_at_most_100_characters(text, expected):
+    chunks = gtts_engine.chunk_text(text)
+    assert chunks == expected
+    assert all(len(chunk) <= 100 for chunk in chunks)

@@ -82,6 +82,7 @@ def test_progress_shows_the_engine_then_segments_with_an_eta_then_encoding():
     assert shown.index("encoding MP3") > shown.index("speaking")
 
 
+@pytest.mark.slow
 def test_progress_is_quiet_when_piped(tmp_path):
     result = CliRunner().invoke(
         app, ["build", "examples/harbor-ferry.txt", "-e", "tone", "-o", str(tmp_path / "a.mp3")]
@@ -91,6 +92,7 @@ def test_progress_is_quiet_when_piped(tmp_path):
     assert lines[0].startswith("engine: tone") and lines[-1].startswith("wrote ") and len(lines) == 2
 
 
+@pytest.mark.dask
 def test_messages_keep_their_square_brackets(tmp_path):
     """Rich markup swallowed "[dask]" in the hint and "[draft]" in file names; every printed value is escaped."""
     missing = tmp_path / "notes[dask].txt"

@@ -115,6 +115,7 @@ def test_a_foreign_article_without_its_own_voice_says_so(tmp_path):
     assert any("names no voice for it" in report.message for report in reports if report.stage == "engine")
 
 
+@pytest.mark.waits
 @responses.activate
 def test_gtts_speaks_a_french_article_in_french(tmp_path):
     responses.add(responses.POST, BATCH_URL, body=batchexecute_body(mp3_clip()))

@@ -55,6 +55,7 @@ def parse_vtt(text: str) -> list[tuple[float, float, str]]:
     return cues
 
 
+@pytest.mark.slow
 def test_id3_chapters_match_the_segment_timeline(built):
     episode, script = built
     tags = ID3(episode.path)
@@ -74,6 +75,7 @@ def test_id3_chapters_match_the_segment_timeline(built):
     assert chapters[-1].end_time / 1000 == pytest.approx(len(samples) / rate, abs=0.001)
 
 
+@pytest.mark.slow
 def test_transcript_has_a_cue_per_sentence_timed_to_the_audio(built):
     episode, script = built
     cues = parse_vtt(episode.path.with_suffix(".vtt").read_text())
@@ -96,6 +98,7 @@ def test_transcript_has_a_cue_per_sentence_timed_to_the_audio(built):
             assert np.abs(gap).max() < 0.01
 
 
+@pytest.mark.slow
 def test_sentence_silence_spaces_the_cues(tmp_path):
     config = load_config(overrides={"speech": {"engine": "tone", "sentence_silence": 0.4}})
     episode = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "spaced.mp3")
@@ -105,6 +108,7 @@ def test_sentence_silence_spaces_the_cues(tmp_path):
     assert pytest.approx(0.4, abs=0.002) in gaps  # between sentences of one paragraph
 
 
+@pytest.mark.slow
 def test_json_chapters_follow_podcasting_2_0(built):
     episode, _ = built
     data = json.loads(episode.path.with_suffix(".chapters.json").read_text())
@@ -115,6 +119,7 @@ def test_json_chapters_follow_podcasting_2_0(built):
     )
 
 
+@pytest.mark.slow
 def test_tags_carry_the_cover_and_the_mp3_a_seekable_header(built):
     episode, _ = built
     tags = ID3(episode.path)
@@ -126,6 +131,7 @@ def test_tags_carry_the_cover_and_the_mp3_a_seekable_header(built):
     assert MP3(episode.path).info.length == pytest.approx(episode.duration, abs=0.1)
 
 
+@pytest.mark.slow
 def test_info_command_reads_the_episode_back(built):
     episode, _ = built
     result = CliRunner().invoke(app, ["info", str(episode.path), "--format", "json"])
@@ -150,6 +156,7 @@ def test_info_on_something_that_is_not_an_mp3_is_one_clean_line(tmp_path):
     assert "error:" in result.stderr and "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_stereo_44k_episode_meets_the_stereo_target(tmp_path):
     config = load_config(
         overrides={"speech": {"engine": "tone"}, "output": {"stereo": True, "sample_rate": 44_100, "bitrate": 128}}
@@ -168,6 +175,7 @@ def write_music(path, seconds=20.0, rate=44_100):
     soundfile.write(path, (0.4 * chord).astype(np.float32), rate)
 
 
+@pytest.mark.slow
 def test_intro_and_outro_music(tmp_path):
     write_music(tmp_path / "theme.wav")
     (tmp_path / "show.toml").write_text(

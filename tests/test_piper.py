@@ -14,7 +14,7 @@ from newscast.cli import app
 from newscast.speech import create_engine
 from newscast.speech.piper import bundled_model_path, download_voice
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.piper
 
 SHORT_PAGE = """Harbor ferry sails again
 

@@ -49,6 +49,7 @@ def test_newest_order_sorts_by_article_date(tone_config):
     assert script.stories[0] == articles[dates.index(max(dates))].headline
 
 
+@pytest.mark.slow
 def test_roundup_episode_has_a_chapter_per_story_and_its_sections(tmp_path):
     sting = tmp_path / "sting.wav"
     rate = 22_050
@@ -77,6 +78,7 @@ def test_roundup_episode_has_a_chapter_per_story_and_its_sections(tmp_path):
     assert integrated_loudness(samples, rate) == pytest.approx(-19.0, abs=0.5)
 
 
+@pytest.mark.slow
 def test_build_from_list_file(tmp_path):
     listing = tmp_path / "today.txt"
     listing.write_text(f"# today's stories\n{EXAMPLE_ARTICLE}\n\n{ORCHARD}\n")

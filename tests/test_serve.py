@@ -45,6 +45,7 @@ def served(tmp_path, tone_config):
         server.server_close()
 
 
+@pytest.mark.slow
 def test_a_range_in_the_middle_of_an_mp3_returns_exactly_those_bytes(served):
     folder, base = served
     data = (folder / "ferry.mp3").read_bytes()
@@ -60,6 +61,7 @@ def test_a_range_in_the_middle_of_an_mp3_returns_exactly_those_bytes(served):
     assert beyond.status_code == 416
 
 
+@pytest.mark.slow
 def test_head_answers_like_get_without_the_body(served):
     folder, base = served
     connection = http.client.HTTPConnection("127.0.0.1", int(base.rsplit(":", 1)[1]), timeout=5)
@@ -71,6 +73,7 @@ def test_head_answers_like_get_without_the_body(served):
     connection.close()
 
 
+@pytest.mark.slow
 def test_content_types_and_what_is_not_served(served):
     _, base = served
     expected = {
@@ -93,6 +96,7 @@ def test_content_types_and_what_is_not_served(served):
     assert not_modified.status_code == 304
 
 
+@pytest.mark.slow
 def test_every_url_in_the_feed_is_reachable_and_the_sizes_agree(served):
     folder, base = served
     parsed = feedparser.parse(f"{base}/feed.xml")
@@ -109,6 +113,7 @@ def test_every_url_in_the_feed_is_reachable_and_the_sizes_agree(served):
         assert requests.get(item.podcast_transcript["url"], timeout=5).text.startswith("WEBVTT")
 
 
+@pytest.mark.slow
 def test_mutagen_reads_tags_and_chapters_from_bytes_fetched_over_http(served):
     """What a client that streams does: fetch the head of the file by range, read the ID3 tag from it."""
     folder, base = served
@@ -124,6 +129,7 @@ def test_mutagen_reads_tags_and_chapters_from_bytes_fetched_over_http(served):
     assert len(whole) == size and MP3(io.BytesIO(whole)).info.length > 1
 
 
+@pytest.mark.subprocess
 def test_the_serve_command_writes_a_missing_feed_for_its_own_address(tmp_path, tone_config):
     folder = tmp_path / "show"
     build_episode(EXAMPLE_ARTICLE, tone_config, output=folder / "ferry.mp3")
@@ -154,6 +160,7 @@ def test_the_serve_command_writes_a_missing_feed_for_its_own_address(tmp_path, t
         process.wait(timeout=10)
 
 
+@pytest.mark.subprocess
 def test_serving_a_missing_folder_is_one_clean_error(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "newscast", "serve", str(tmp_path / "nowhere"), "--port", "0"],
@@ -162,6 +169,7 @@ def test_serving_a_missing_folder_is_one_clean_error(tmp_path):
     assert result.returncode == 2 and "no such folder" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.subprocess
 def test_serve_says_when_the_existing_feed_points_elsewhere(tmp_path, tone_config):
     folder = tmp_path / "show"
     build_episode(EXAMPLE_ARTICLE, tone_config, output=folder / "ferry.mp3")

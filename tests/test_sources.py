@@ -144,6 +144,7 @@ def test_url_failures_are_clear(httpserver, status, content_type, body, message)
         read_article(httpserver.url_for("/page"))
 
 
+@pytest.mark.waits
 def test_url_timeout(httpserver, monkeypatch):
     monkeypatch.setattr(web, "READ_TIMEOUT", 0.3)
 
@@ -205,6 +206,7 @@ def test_input_over_the_limit_is_refused_without_reading_it(tmp_path):
         read_article(page)
 
 
+@pytest.mark.slow
 def test_large_dump_is_read_in_linear_time(tmp_path):
     paragraph = 'The ferry crossed the bay again.The crew said "it was calm." Riders cheered.\n\n'
     small, large = paragraph * 2_000, paragraph * 20_000
@@ -238,6 +240,7 @@ _html = st.recursive(
 )
 
 
+@pytest.mark.fuzz
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_html)
 def test_any_html_gives_an_article_or_an_article_error(body):

@@ -63,6 +63,7 @@ def test_the_fingerprint_is_kept_in_the_episode_tags(tmp_path):
     assert not episode.up_to_date
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "change",
     [
@@ -91,6 +92,7 @@ def test_settings_that_do_not_change_the_audio_keep_it_up_to_date(tmp_path):
     assert build_episode(EXAMPLE_ARTICLE, other, output=output).up_to_date
 
 
+@pytest.mark.slow
 def test_a_changed_music_file_builds_again(tmp_path):
     music = tmp_path / "bed.wav"
     tone = (0.1 * np.sin(2 * np.pi * 220 * np.arange(16_000 * 3) / 16_000)).astype(np.float32)
@@ -145,11 +147,13 @@ def loaded_modules(*args: str) -> list[str]:
     return json.loads(result.stderr.strip().splitlines()[-1])
 
 
+@pytest.mark.subprocess
 def test_help_and_script_do_not_load_the_audio_stack():
     assert loaded_modules("--help") == []
     assert loaded_modules("script", str(EXAMPLE_ARTICLE)) == []
 
 
+@pytest.mark.subprocess
 def test_an_up_to_date_build_does_not_load_the_audio_stack(tmp_path):
     output = tmp_path / "e.mp3"
     build_episode(EXAMPLE_ARTICLE, load_config(overrides={"speech": {"engine": "tone"}}), output=output)
@@ -184,6 +188,7 @@ def test_clip_edges_are_faded_to_silence(tmp_path):
         assert np.abs(samples[last - edge : last]).max() < body / 3
 
 
+@pytest.mark.slow
 def test_the_second_pass_reads_the_kept_samples_back(tmp_path, monkeypatch):
     from newscast import episode as assembly
 
@@ -199,6 +204,7 @@ def test_the_second_pass_reads_the_kept_samples_back(tmp_path, monkeypatch):
     assert np.corrcoef(a, b)[0, 1] > 0.99  # the same audio, at most a small gain apart
 
 
+@pytest.mark.slow
 def test_assembly_does_not_hold_the_episode_in_memory(tmp_path):
     import tracemalloc
 

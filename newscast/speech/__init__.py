@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
-from ..config import SpeechConfig
+from ..config import EngineOptions, SpeechConfig
 from ..errors import ConfigError, EngineError
 from ..models import Audio
 
@@ -20,6 +20,7 @@ __all__ = [
     "create_engine",
     "google_reachable",
     "list_voices",
+    "options_class",
     "register_engine",
     "resolve_engine_name",
 ]
@@ -52,8 +53,12 @@ class Engine(Protocol):
 
 
 EngineFactory = Callable[[SpeechConfig], Engine]
-# An engine class may also offer ``list_voices(settings) -> (voices, notes)`` as a static method, for
-# `newscast voices`; ``workers`` says how many segments it speaks at once (0: one per core).
+# An engine class may also offer:
+# - ``Options``: its own settings (a config.EngineOptions dataclass), the [speech.<name>] table;
+# - ``list_voices(settings) -> (voices, notes)`` as a static method, for `newscast voices`;
+# - ``workers``: how many segments it speaks at once (0: one per core);
+# - ``auto_rank`` and a static ``auto_ready(settings) -> (ready, why)``: it takes part in ``--engine auto``,
+#   which picks the lowest-ranked engine that is ready.
 
 _registered: dict[str, EngineFactory] = {}
 
@@ -106,12 +111,28 @@ def google_reachable(tld: str = "com", timeout: float = PROBE_SECONDS) -> bool:
 
 
 def resolve_engine_name(settings: SpeechConfig) -> tuple[str, str]:
-    """The engine to use and why: ``auto`` picks gTTS when Google answers, else offline Piper."""
+    """The engine to use and why. ``auto``: the engines that take part, by rank, until one is ready (built in:
+    gTTS when Google answers, else the offline Piper voice)."""
     if settings.engine != "auto":
         return settings.engine, "chosen in the config or with --engine"
-    if google_reachable(settings.tld, min(settings.timeout, PROBE_SECONDS)):
-        return "gtts", "Google's speech endpoint answered"
-    return "piper", "Google's speech endpoint did not answer, so the offline voice speaks"
+    ranked = []
+    for name in available_engines():
+        factory = _load_factory(name)
+        if hasattr(factory, "auto_ready"):
+            ranked.append((getattr(factory, "auto_rank", 0), name, factory))
+    declined: list[str] = []
+    for _, name, factory in sorted(ranked, key=lambda entry: entry[:2]):
+        ready, why = factory.auto_ready(settings)
+        if ready:
+            return name, ", so ".join([*declined, why]) if declined else why
+        declined.append(why)
+    raise EngineError("no speech engine is ready: " + "; ".join(declined or ["none takes part in --engine auto"]))
+
+
+def options_class(name: str) -> type[EngineOptions] | None:
+    """The Options an engine declares for its [speech.<name>] table, or None."""
+    kind = getattr(_load_factory(name), "Options", None)
+    return kind if isinstance(kind, type) and issubclass(kind, EngineOptions) else None
 
 
 def create_engine(name: str, settings: SpeechConfig) -> Engine:

@@ -1,7 +1,8 @@
 """gTTS: Google Translate's voice, online, made to survive a busy Google.
 
-gTTS sends one request per chunk of at most 100 characters and, by default, waits forever and gives up at
-the first error. Here every chunk is its own request under a shared throttle, with a timeout, retried on
+Google takes at most 100 characters a request; gTTS, by default, waits forever and gives up at the first
+error. Here the text is cut into chunks by ``chunk_text`` (clauses packed up to the limit), and every chunk
+is spoken through gTTS's public ``stream()`` as its own request under a shared throttle, with a timeout, retried on
 429, 5xx, timeouts and dropped connections with exponential backoff and jitter (or the server's
 Retry-After), so only a persistent failure reaches the user, as one message that names it.
 """
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import socket
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import requests
 import soundfile
 
-from ..config import SpeechConfig
+from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
 from ..limits import call_with_deadline
 from ..models import Audio
@@ -31,6 +34,10 @@ RETRY_AFTER_CAP = 30.0
 # Timeouts' worth of silence one chunk may wait through before the endpoint counts as gone: one while it has
 # never answered (a proxy or firewall that holds connections), two once it has (a busy moment).
 NO_ANSWER_BUDGET = 2
+MAX_CHUNK = 100  # characters Google's endpoint takes in one request (gTTS's GOOGLE_TTS_MAX_CHARS)
+_CJK_ENDS = "\u3002\uff01\uff1f\u3001\uff0c"  # 。！？、，
+_CLAUSE_END = re.compile(rf"(?<=[.!?;:,\u2026])\s+|(?<=[{_CJK_ENDS}])\s*")
+_SPEAKABLE = re.compile(r"[^\W_]")
 TLDS = ("com", "co.uk", "com.au", "ca", "co.in", "ie", "co.za", "com.ng", "us")  # English accents
 
 
@@ -55,11 +62,32 @@ class Throttle:
             time.sleep(start - now)
 
 
+@dataclass(frozen=True)
+class GttsOptions(EngineOptions):
+    """[speech.gtts]"""
+
+    tld: str = setting("com", "Google's top-level domain, which picks the accent (com, co.uk, com.au, ...)")
+    slow: bool = setting(False, "speak slowly")
+    requests_per_second: float = setting(8.0, "requests per second at most", between=(0, 100), above=True)
+    retries: int = setting(4, "retries of a request on 429, 5xx, timeouts and resets", between=(0, 10))
+
+
 class GttsEngine:
     """Google Translate's text-to-speech through gTTS."""
 
     name = "gtts"
     workers = 4  # requests in flight; the throttle still caps the rate
+    Options = GttsOptions
+    auto_rank = 10  # online, so it is tried first; the offline voice is the fallback
+
+    @staticmethod
+    def auto_ready(settings: SpeechConfig) -> tuple[bool, str]:
+        from . import PROBE_SECONDS, google_reachable
+
+        tld = settings.options("gtts", GttsOptions).tld
+        if google_reachable(tld, min(settings.timeout, PROBE_SECONDS)):
+            return True, "Google's speech endpoint answered"
+        return False, "Google's speech endpoint did not answer"
 
     def __init__(self, settings: SpeechConfig) -> None:
         from gtts.lang import tts_langs
@@ -68,12 +96,13 @@ class GttsEngine:
             raise EngineError(
                 f"gTTS does not speak language {settings.language!r}; `newscast voices --engine gtts` lists them"
             )
+        options = settings.options(self.name, GttsOptions)
         self.language = settings.language
-        self.tld = settings.tld
-        self.slow = settings.slow
+        self.tld = options.tld
+        self.slow = options.slow
         self.timeout = settings.timeout
-        self.retries = settings.retries
-        self.throttle = Throttle(settings.requests_per_second)
+        self.retries = options.retries
+        self.throttle = Throttle(options.requests_per_second)
         self._gone: str | None = None  # set once the endpoint stopped answering: later chunks fail at once
         self._answered = False
 
@@ -93,8 +122,7 @@ class GttsEngine:
         return gTTS(text, lang=self.language, tld=self.tld, slow=self.slow, lang_check=False, timeout=self.timeout)
 
     def _chunks(self, text: str) -> list[str]:
-        # gTTS's own tokenizer: sentence and clause ends first, then cuts to its 100-character limit.
-        return self._tts(text)._tokenize(text)
+        return chunk_text(text)
 
     def _speak_chunk(self, chunk: str) -> Audio:
         from gtts import gTTSError
@@ -147,7 +175,7 @@ class GttsEngine:
         from gtts.lang import tts_langs
 
         voices = [VoiceInfo(code, name, "online") for code, name in sorted(tts_langs().items())]
-        note = f"set speech.language to a code above; speech.tld picks the accent ({', '.join(TLDS)})"
+        note = f"set speech.language to a code above; speech.gtts.tld picks the accent ({', '.join(TLDS)})"
         return voices, [note]
 
 
@@ -159,14 +187,23 @@ def _diagnose(error: Exception) -> tuple[str | None, float | None]:
         if status == 429 or status >= 500:
             return f"HTTP {status} {response.reason or ''}".strip(), _retry_after(response)
         return None, None
-    cause = error if isinstance(error, TimeoutError) else error.__context__
+    cause = error if isinstance(error, TimeoutError) else _transport_error(error)
     if isinstance(cause, requests.Timeout | TimeoutError):
         return NO_ANSWER, None
-    if isinstance(cause, requests.ConnectionError):
-        if _cannot_resolve(cause):
-            raise OfflineError from None
-        return "the connection failed or was reset", None
-    return None, None
+    if cause is not None and _cannot_resolve(cause):
+        raise OfflineError from None
+    # Without a response, gTTS failed in the transport (a reset, a refused or dropped connection): worth a retry.
+    return "the connection failed or was reset", None
+
+
+def _transport_error(error: BaseException) -> requests.RequestException | None:
+    """The requests exception behind a gTTSError, if Python's exception chain still holds it.
+
+    gTTS raises its error while handling the transport's, so the chain (``__cause__`` when raised ``from``, else
+    ``__context__``) leads to it; when it does not, the caller retries as for a dropped connection.
+    """
+    cause = error.__cause__ or error.__context__
+    return cause if isinstance(cause, requests.RequestException) else None
 
 
 NO_ANSWER = "no answer within the timeout"
@@ -194,6 +231,31 @@ def _cannot_resolve(error: BaseException) -> bool:
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After", "")
     return min(float(value), RETRY_AFTER_CAP) if value.strip().isdigit() else None
+
+
+def chunk_text(text: str, limit: int = MAX_CHUNK) -> list[str]:
+    """Cut text into requests of at most ``limit`` characters.
+
+    Clauses (cut after . ! ? ; : , and their CJK forms) are packed together while they fit, so a request ends
+    where a speaker would pause; a clause longer than the limit is cut at its last space before it (mid-word
+    only when it has none). Pieces without a letter or digit are not sent.
+    """
+    pieces: list[str] = []
+    for clause in _CLAUSE_END.split(text.strip()):
+        while len(clause) > limit:
+            cut = clause.rfind(" ", 0, limit + 1)
+            cut = cut if cut > 0 else limit
+            pieces.append(clause[:cut].rstrip())
+            clause = clause[cut:].lstrip()
+        pieces.append(clause)
+    chunks: list[str] = []
+    for piece in filter(None, pieces):
+        space = "" if chunks and chunks[-1][-1] in _CJK_ENDS else " "  # CJK text has no spaces between sentences
+        if chunks and len(chunks[-1]) + len(space) + len(piece) <= limit:
+            chunks[-1] += space + piece
+        else:
+            chunks.append(piece)
+    return [chunk for chunk in chunks if _SPEAKABLE.search(chunk)]
 
 
 def decode_mp3(data: bytes) -> Audio:

@@ -8,13 +8,14 @@ import os
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
 import numpy as np
 import platformdirs
 
-from ..config import SpeechConfig
+from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
 from ..models import Audio
 from . import VoiceInfo
@@ -170,7 +171,7 @@ def speaker_id(config, speaker: str) -> int | None:
     if not speaker:
         return None
     if count <= 1:
-        raise EngineError(f"this Piper voice has a single speaker; remove speech.speaker ({speaker!r})")
+        raise EngineError(f"this Piper voice has a single speaker; remove speech.piper.speaker ({speaker!r})")
     if speaker.isdigit() and int(speaker) < count:
         return int(speaker)
     if speaker in speakers:
@@ -179,16 +180,31 @@ def speaker_id(config, speaker: str) -> int | None:
     raise EngineError(f"this Piper voice has no speaker {speaker!r}; it has: {names}")
 
 
+@dataclass(frozen=True)
+class PiperOptions(EngineOptions):
+    """[speech.piper]"""
+
+    length_scale: float = setting(1.0, "speaking rate; above 1.0 is slower, below is faster", between=(0.25, 4.0))
+    speaker: str = setting("", "the speaker of a multi-speaker voice (name or number)")
+
+
 class PiperEngine:
     """Offline neural speech with Piper."""
 
     name = "piper"
     workers = 0  # one per core
+    Options = PiperOptions
+    auto_rank = 20  # offline: ready whenever the engines before it are not
+
+    @staticmethod
+    def auto_ready(settings: SpeechConfig) -> tuple[bool, str]:
+        return True, "the offline voice speaks"
 
     def __init__(self, settings: SpeechConfig) -> None:
+        options = settings.options(self.name, PiperOptions)
         self.model_path = voice_model_path(settings.voice)
-        self.length_scale = settings.length_scale
-        self.speaker = speaker_id(voice_config(self.model_path), settings.speaker)
+        self.length_scale = options.length_scale
+        self.speaker = speaker_id(voice_config(self.model_path), options.speaker)
         self._voice = None
         self._loading = threading.Lock()
 
