@@ -167,6 +167,19 @@ def main_options(
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", metavar="FILE", help="TOML config file (see `newscast config`).")
 ]
+# Options build and follow share, declared once.
+EngineOption = Annotated[
+    str | None, typer.Option("--engine", "-e", metavar="NAME", help="auto, piper, gtts or an installed plugin engine.")
+]
+VoiceOption = Annotated[
+    str | None, typer.Option("--voice", metavar="VOICE", help="Engine voice (Piper: a name or an .onnx path).")
+]
+CacheDirOption = Annotated[
+    Path | None, typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder [default: the user cache dir].")
+]
+FeedOption = Annotated[
+    bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
+]
 
 
 @app.command(cls=_Command)
@@ -253,22 +266,12 @@ def build(
         Path | None,
         typer.Option("--output", "-o", metavar="MP3", help="MP3 to write [default: audio/<date>-<slug>.mp3]."),
     ] = None,
-    engine: Annotated[
-        str | None,
-        typer.Option("--engine", "-e", metavar="NAME", help="auto, piper, gtts or an installed plugin engine."),
-    ] = None,
-    voice: Annotated[
-        str | None, typer.Option("--voice", metavar="VOICE", help="Engine voice (Piper: a name or an .onnx path).")
-    ] = None,
+    engine: EngineOption = None,
+    voice: VoiceOption = None,
     config_path: ConfigOption = None,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder [default: the user cache dir]."),
-    ] = None,
+    cache_dir: CacheDirOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Synthesise every clip afresh.")] = False,
-    feed: Annotated[
-        bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
-    ] = False,
+    feed: FeedOption = False,
     force: Annotated[
         bool, typer.Option("--force", help="Build even if the episode is up to date (same script and settings).")
     ] = False,
@@ -580,20 +583,11 @@ def follow(
         bool | None, typer.Option("--roundup/--no-roundup", help="One episode of all new items (a daily show).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Build again items already built.")] = False,
-    feed: Annotated[
-        bool, typer.Option("--feed", help="Then refresh feed.xml in the output folder (needs feed.base_url).")
-    ] = False,
-    engine: Annotated[
-        str | None,
-        typer.Option("--engine", "-e", metavar="NAME", help="auto, piper, gtts or an installed plugin engine."),
-    ] = None,
-    voice: Annotated[
-        str | None, typer.Option("--voice", metavar="VOICE", help="Engine voice (Piper: a name or an .onnx path).")
-    ] = None,
+    feed: FeedOption = False,
+    engine: EngineOption = None,
+    voice: VoiceOption = None,
     config_path: ConfigOption = None,
-    cache_dir: Annotated[
-        Path | None, typer.Option("--cache-dir", metavar="DIR", help="Clip cache folder [default: the user cache dir].")
-    ] = None,
+    cache_dir: CacheDirOption = None,
     scheduler: Annotated[
         str | None,
         typer.Option(
