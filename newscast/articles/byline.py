@@ -8,6 +8,7 @@ outlet or the writer's role after a comma, a bar or a dash, or after "for". The 
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 
 from .labels import BYLINE_WORDS, NAME_JOINERS, NAME_PARTICLES
 
@@ -46,7 +47,7 @@ def is_byline(text: str) -> bool:
     if match:
         return len(match.group(1).split()) <= 24 and not text.endswith(("?", "!"))
     match = _FOREIGN_BYLINE.match(text)
-    return bool(match) and _names_only(match.group(1))
+    return match is not None and _names_only(match.group(1))
 
 
 # Outside English the lead word is also a common preposition ("Von Anfang an", "Por la mañana"): the
@@ -111,7 +112,12 @@ def clean_byline(text: str) -> tuple[str, str]:
     return joined, outlet
 
 
-def byline_fields(text: str) -> dict[str, str]:
+class BylineFields(TypedDict):
+    byline: str
+    outlet: str
+
+
+def byline_fields(text: str) -> BylineFields:
     """The Article fields a printed byline fills: ``byline`` (names only) and ``outlet``."""
     names, outlet = clean_byline(text)
     return {"byline": names, "outlet": outlet}

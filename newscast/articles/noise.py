@@ -13,6 +13,7 @@ import html
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 
 from . import labels, signals
 
@@ -634,7 +635,7 @@ def navigation_lists(units: list[str]) -> set[int]:
     return drop
 
 
-CONTEXT_RULES = (
+CONTEXT_RULES: tuple[tuple[str, Callable[..., set[int]]], ...] = (
     ("repeated", repeated_units),
     ("between gallery or player chrome", sandwiched_between_markers),
     ("teaser before read more", teasers_by_read_more),
@@ -653,8 +654,8 @@ def furniture_in_context(units: list[str], prose: list[bool] | None = None) -> d
     prose = prose or [False] * len(units)
     drop = {index: rule for index, unit in enumerate(units) if (rule := furniture_rule(unit, prose[index]))}
     markers = [is_marker(unit) for unit in units]
-    for name, rule in CONTEXT_RULES:
-        found = rule(units, markers) if rule in _MARKER_RULES else rule(units)
+    for name, context_rule in CONTEXT_RULES:
+        found = context_rule(units, markers) if context_rule in _MARKER_RULES else context_rule(units)
         for index in found:
             drop.setdefault(index, name)
     return drop

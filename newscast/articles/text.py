@@ -160,7 +160,7 @@ def _highlights_label_ahead(units: list[str], index: int, start: int, context: d
     """A highlights label comes soon, and nothing before it is prose that is not furniture."""
     for ahead in range(index, min(len(units), index + _HIGHLIGHTS_REACH)):
         unit = units[ahead]
-        if _HIGHLIGHTS_LABEL.match(unit) and _label_opens_list(_HIGHLIGHTS_LABEL.match(unit).group(1)):
+        if (label := _HIGHLIGHTS_LABEL.match(unit)) and _label_opens_list(label.group(1)):
             return ahead > index
         if ahead - start not in context and signals.is_prose(unit, ""):
             return False

@@ -52,8 +52,10 @@ def fetch(
     def cut_short() -> None:  # wakes the download thread's blocked read, so it ends now rather than never
         for response in responses:
             connection = getattr(response.raw, "_connection", None)
-            with contextlib.suppress(OSError, AttributeError):
-                connection.sock.shutdown(socket.SHUT_RDWR)
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     def download() -> Page:
         return _download(url, timeout or READ_TIMEOUT, headers or {}, types, responses)
