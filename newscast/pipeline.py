@@ -310,7 +310,10 @@ def build_fingerprint(script: Script, config: Config) -> str:
                 settings[section].pop(key, None)
                 for options in settings[section].get("engines", {}).values():  # [speech.<engine>] tables
                     options.pop(key, None)
-    named = (config.music.intro, config.music.outro, config.roundup.sting, config.show.cover, config.speech.voice)
+    named = (
+        config.music.intro, config.music.outro, config.roundup.sting, config.show.cover, config.speech.voice,
+        *config.speech.voices.values(),
+    )  # fmt: skip
     files = {}
     for name in filter(None, named):
         try:
@@ -326,7 +329,7 @@ def build_fingerprint(script: Script, config: Config) -> str:
 
 
 def built_from(output: Path, fingerprint: str) -> Episode | None:
-    """The episode at ``output`` if it was built from ``fingerprint`` and its sidecars are there, else None."""
+    """The episode at ``output`` if it was built from ``fingerprint`` and its sidecars are its own, else None."""
     if not output.is_file():
         return None
     from .readback import read_episode
@@ -335,7 +338,7 @@ def built_from(output: Path, fingerprint: str) -> Episode | None:
         stored = read_episode(output)
     except AudioError:
         return None
-    if stored.fingerprint != fingerprint or SidecarStatus.MISSING in stored.sidecars.values():
+    if stored.fingerprint != fingerprint or any(status is not SidecarStatus.OK for status in stored.sidecars.values()):
         return None
     return Episode(
         path=output,

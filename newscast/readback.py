@@ -83,11 +83,15 @@ def read_episode(path: Path) -> StoredEpisode:
 
 
 def stored_guid(mp3: Path) -> str | None:
-    """The guid an existing episode carries, or None when it has none (or is not an MP3 at all)."""
+    """The guid an existing episode carries, or None when it has none (or is not an MP3 at all). Reads the ID3
+    tag alone: naming asks this of every existing output, before any up-to-date check reads the whole episode."""
+    from mutagen.id3 import ID3
+
     try:
-        return read_episode(mp3).guid or None
-    except AudioError:
+        frame = ID3(mp3).get("TGID")
+    except (MutagenError, OSError):
         return None
+    return str(frame.text[0]) if frame is not None and frame.text and str(frame.text[0]) else None
 
 
 def _chapters(tags) -> tuple[Chapter, ...]:

@@ -225,3 +225,27 @@ def test_assembly_does_not_hold_the_episode_in_memory(tmp_path):
     pcm_bytes = episode.duration * rate * 2
     assert episode.duration > minutes * 60
     assert peak < 0.5 * pcm_bytes  # the samples kept for a second pass live in a scratch file
+
+
+def test_a_stale_sidecar_builds_again(tmp_path):
+    # A transcript left by another build of this name (a kill between the renames) is not "up to date".
+    config = load_config(overrides={"speech": {"engine": "tone"}})
+    output, other = tmp_path / "e.mp3", tmp_path / "other" / "e.mp3"
+    build_episode(EXAMPLE_ARTICLE, config, output=output)
+    build_episode(EXAMPLE_ARTICLE, load_config(overrides={"speech": {"engine": "tone"}, "pauses": {"paragraph": 900}}),
+                  output=other)  # fmt: skip
+    transcript = sidecar_paths(output)[0]
+    transcript.write_bytes(sidecar_paths(other)[0].read_bytes())  # another build's transcript beside this MP3
+    episode = build_episode(EXAMPLE_ARTICLE, config, output=output)
+    assert not episode.up_to_date
+    assert transcript.read_bytes() != sidecar_paths(other)[0].read_bytes()
+
+
+def test_a_changed_language_voice_file_builds_again(tmp_path):
+    voice = tmp_path / "fr.onnx"
+    voice.write_bytes(b"a")
+    config = load_config(overrides={"speech": {"engine": "tone", "voices": {"fr": str(voice)}}})
+    script = episode_script([EXAMPLE_ARTICLE], config)
+    before = build_fingerprint(script, config)
+    voice.write_bytes(b"another voice")
+    assert build_fingerprint(script, config) != before
