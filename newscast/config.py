@@ -16,7 +16,7 @@ import platformdirs
 from .errors import ConfigError
 from .images import check_cover
 from .limits import TooLarge, describe, read_bounded
-from .models import ORDERABLE_KINDS
+from .models import ORDERABLE_KINDS, primary_language
 
 SEGMENT_KINDS = tuple(kind.value for kind in ORDERABLE_KINDS)
 OPEN_SECTIONS = ("pronunciations",)  # tables whose keys are the user's own words
@@ -131,8 +131,7 @@ class SpeechConfig:
 
     def voice_for(self, language: str) -> str:
         """The voice configured for a language ("fr", "fr-CA"), else the main voice."""
-        primary = language.replace("_", "-").split("-")[0].lower()
-        return self.voices.get(language) or self.voices.get(primary) or self.voice
+        return self.voices.get(language) or self.voices.get(primary_language(language)) or self.voice
 
 
 @dataclass(frozen=True)

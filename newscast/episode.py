@@ -32,7 +32,7 @@ from .metadata import chapters_for, write_sidecars, write_tags
 from .models import Clip, Cue, Episode, Script, SegmentKind
 from .mp3 import audio_checksum, codec_gain_db, open_mp3
 from .music import load_music
-from .naming import default_output_path, episode_stem, own_or_free, slugify  # noqa: F401  (their old home)
+from .naming import default_output_path, slugify  # noqa: F401  (their old home)
 
 RETRY_ABOVE_LU = 0.3  # an episode further than this from the target is encoded again
 

@@ -22,7 +22,7 @@ from .errors import AudioError, ConfigError, InputError
 from .files import write_atomically
 from .images import check_cover
 from .metadata import default_cover
-from .models import SidecarStatus
+from .models import SidecarStatus, primary_language
 from .readback import read_episode, sidecar_paths
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -166,7 +166,7 @@ def channel_language(items: list[FeedItem], configured: str) -> str:
     if not counts:
         return configured
     spoken = counts.most_common(1)[0][0]
-    return configured if configured.split("-")[0].lower() == spoken.split("-")[0].lower() else spoken
+    return configured if primary_language(configured) == primary_language(spoken) else spoken
 
 
 def build_feed(directory: Path, settings: FeedSettings, feed_path: Path) -> bytes:

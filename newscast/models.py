@@ -75,6 +75,11 @@ class SidecarStatus(StrEnum):
     MISSING = "missing"
 
 
+def primary_language(code: str) -> str:
+    """ "en-US", "en_GB", "EN" -> "en"; empty stays empty."""
+    return code.strip().replace("_", "-").split("-", 1)[0].lower()
+
+
 @dataclass(frozen=True)
 class Block:
     """One unit of an article body: a paragraph, a section subheading or a list item."""

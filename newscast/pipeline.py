@@ -17,11 +17,11 @@ from .articles.signals import dropped_prose_share
 from .config import QUOTES_VOICE, Config, SpeechConfig
 from .errors import ArticleError, AudioError, ConfigError, EngineError
 from .limits import TooLarge, describe, read_bounded
-from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, Stage
+from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, Stage, primary_language
 from .naming import default_output_path
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
-from .speech.text import primary_language, quoted_parts, speakable, split_sentences
+from .speech.text import quoted_parts, speakable, split_sentences
 
 MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
@@ -149,7 +149,7 @@ def join_parts(audios: Sequence[Audio]) -> Audio:
     """A sentence spoken in parts (narration and quotation) as one audio, at the first part's rate."""
     import numpy as np
 
-    from .episode import resample
+    from .audio import resample
 
     if len(audios) == 1:
         return audios[0]

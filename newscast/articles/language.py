@@ -14,7 +14,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ..models import Article
+from ..models import Article, primary_language
 
 # jusText's stoplist names -> ISO 639-1 codes (639-3 where a language has no two-letter code).
 ISO_CODES = {
@@ -84,12 +84,6 @@ def _shares(sample: list[str]) -> list[tuple[float, str]]:
     return sorted(scores, key=lambda pair: -pair[0])  # stable: a tie goes to the first list
 
 
-def language_shares(text: str) -> list[tuple[float, str]]:
-    """(share of the text's words that are the language's function words, ISO code), best first."""
-    sample = _sample(text)
-    return _shares(sample) if sample else []
-
-
 def detect_language(text: str) -> str:
     """ISO code of the language whose function words cover most of the text ("" when none fits)."""
     sample = _sample(text)
@@ -137,7 +131,7 @@ def declared_language(html: str) -> str:
     for pattern in (_HTML_LANG, _META_LANG):
         match = pattern.search(head)
         if match:
-            return re.split(r"[-_]", match.group(1), maxsplit=1)[0].lower()
+            return primary_language(match.group(1))
     return ""
 
 

@@ -13,11 +13,7 @@ from decimal import Decimal
 
 from num2words import num2words
 
-
-def primary_language(code: str) -> str:
-    """ "en-US", "en_GB", "EN" -> "en"; empty stays empty."""
-    return re.split(r"[-_]", code.strip(), maxsplit=1)[0].lower()
-
+from ..models import primary_language
 
 # ---------------------------------------------------------------------------------------------
 # Number words (num2words), trimmed to how a newsreader says them: no "and", no commas.
