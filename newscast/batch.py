@@ -137,14 +137,21 @@ def run_batch(
     return results
 
 
-def batch_config(config: Config, scheduler: str = "", workers: int = 0, client=None) -> Config:
-    """The config every task gets: the engine decided once (not probed again by every task), and on a local
-    cluster, the worker processes sharing the cores rather than each starting a thread per core."""
-    workers = workers or os.cpu_count() or 1
-    check_inputs(config)  # a bad cover or music file fails the batch once, before any cluster starts
+def settled_config(config: Config) -> Config:
+    """What every build of a batch shares, settled once: the files the config names checked (a bad cover or
+    music file fails the batch before any work starts) and ``auto`` decided (not probed again by every build)."""
+    check_inputs(config)
     if config.speech.engine == "auto":
         engine, _ = resolve_engine_name(config.speech)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engine=engine))
+    return config
+
+
+def batch_config(config: Config, scheduler: str = "", workers: int = 0, client=None) -> Config:
+    """The config every task gets: :func:`settled_config`, and on a local cluster, the worker processes sharing
+    the cores rather than each starting a thread per core."""
+    workers = workers or os.cpu_count() or 1
+    config = settled_config(config)
     if not scheduler and client is None and not config.speech.workers:
         threads = max(1, (os.cpu_count() or 1) // workers)
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, workers=threads))

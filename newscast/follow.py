@@ -24,7 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .articles import MAX_INPUT_BYTES, read_article, read_text
 from .articles.web import fetch, is_url
-from .batch import BUILT, FAILED, SKIPPED, ArticleResult, batch_config, build_article, run_scripts
+from .batch import BUILT, FAILED, SKIPPED, ArticleResult, batch_config, build_article, run_scripts, settled_config
 from .config import Config
 from .errors import ArticleError, ConfigError, NewscastError
 from .feed import FeedSettings, write_feed
@@ -520,9 +520,10 @@ class _Run:
             run_scripts(named, self.out_dir, config, options.scheduler, options.workers, True, options.cache_dir,
                         options.client, record)  # fmt: skip
             return
+        config = settled_config(self.config)  # `auto` probed once for the run, not once per item
         for source, script, name in named:
             cache_dir = str(options.cache_dir or "")
-            record(build_article(source, script, name, str(self.out_dir), self.config, True, cache_dir))
+            record(build_article(source, script, name, str(self.out_dir), config, True, cache_dir))
 
     def episode_name(self, script: Script, items: list[NewsItem], taken: set[str]) -> str:
         """``<date>-<slug>.mp3``, kept for an item built before; never a file that is not this item's own."""

@@ -639,3 +639,22 @@ def test_the_readme_daily_show_config_loads(tmp_path):
     assert config.follow.roundup and config.follow.keep == 14 and config.follow.feed
     assert config.follow.directory == str(tmp_path / "episodes")
     assert config.roundup.intro.format(show="S", date="D", count="2", headlines="A and B").startswith("Good morning")
+
+
+def test_auto_is_decided_once_per_run_not_once_per_item(httpserver, tmp_path, options, monkeypatch):
+    import newscast.batch as batch_module
+
+    probes = []
+
+    def resolve(speech):
+        probes.append(speech.engine)
+        return "tone", "a test's choice"
+
+    monkeypatch.setattr(batch_module, "resolve_engine_name", resolve)
+    feed = FeedServer(httpserver)
+    feed.publish(rss(rss_item("seeds"), rss_item("late-train"), rss_item("robot-boat")))
+    serve_pages(httpserver, "seeds", "late-train", "robot-boat")
+    auto = load_config(overrides={"speech": {"engine": "auto"}})
+    report = follow([feed.url], tmp_path / "show", auto, options)
+    assert [item.status for item in report.items] == [BUILT] * 3
+    assert probes == ["auto"]
