@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from .errors import (
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
     from .pipeline import Progress, build_episode
     from .script import build_roundup, build_script
     from .speech import Engine, VoiceInfo, register_engine
-
-try:
-    __version__ = version("newscast")  # the one place it is written is pyproject.toml
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
 
 __all__ = [
     "Article",
@@ -75,7 +69,19 @@ _HOMES = {
 }  # fmt: skip
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # 15 ms to import: only when asked
+
+    try:
+        return version("newscast")  # the one place it is written is pyproject.toml
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
 def __getattr__(name: str):
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'newscast' has no attribute {name!r}")

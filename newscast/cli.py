@@ -18,7 +18,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__
 from .config import Config, default_config_text, load_config, user_config_path
 from .errors import ArticleError, ConfigError, InputError, NewscastError
 from .models import Stage, Status
@@ -149,6 +148,8 @@ def _overrides(**sections: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         typer.echo(f"newscast {__version__}")
         raise typer.Exit()
 

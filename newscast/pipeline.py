@@ -21,7 +21,6 @@ from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, S
 from .naming import default_output_path
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
-from .speech.text import quoted_parts, speakable, split_sentences
 
 MAX_LIST_BYTES = 1 << 20  # a --from-list file: a megabyte is thousands of articles
 
@@ -88,6 +87,8 @@ def synthesize(
     With a ``quotes`` engine, the words inside quotation marks are spoken by it and the rest by ``engine``;
     the cue still shows the whole sentence as written.
     """
+    from .speech.text import quoted_parts, speakable, split_sentences  # not on `newscast script`'s path
+
     language = script.language or config.speech.language
     speech = config.speech
 

@@ -267,7 +267,7 @@ import sys, time
 from pathlib import Path
 from newscast import build_episode, load_config
 from newscast.pipeline import cache_for
-import newscast.episode, newscast.speech.piper  # imported before the clock starts
+import newscast.episode, newscast.speech.piper, newscast.speech.text  # imported before the clock starts
 
 config = load_config(Path(sys.argv[1]))
 cache = cache_for(config, Path(sys.argv[2]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +65,31 @@ def test_length_scale_slows_the_voice():
 def test_speaker_on_a_single_speaker_voice_is_a_clear_error():
     with pytest.raises(EngineError, match="single speaker"):
         create_engine("piper", load_config(overrides={"speech": {"speaker": "2"}}).speech)
+
+
+@pytest.mark.subprocess
+def test_an_engine_whose_clips_are_all_cached_does_not_load_onnxruntime():
+    probe = (
+        "import sys; from newscast import load_config; from newscast.speech import create_engine; "
+        "engine = create_engine('piper', load_config().speech); "
+        "print(engine.speaker, 'onnxruntime' in sys.modules, 'piper' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["None", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    ["{not json", '{"num_speakers": 1}', '{"num_symbols": 1, "num_speakers": 1, "audio": {}, "espeak": {}, '
+     '"phoneme_id_map": {}}'],
+)  # fmt: skip
+def test_a_broken_voice_config_is_a_clear_error_when_the_engine_starts(tmp_path, monkeypatch, broken):
+    model = tmp_path / "en_GB-broken-medium.onnx"
+    model.write_bytes(b"")
+    Path(f"{model}.json").write_text(broken)
+    monkeypatch.setattr("newscast.speech.piper.voice_model_path", lambda voice: model)
+    with pytest.raises(EngineError, match="cannot read Piper voice config"):
+        create_engine("piper", load_config().speech)
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def stoplists() -> dict[str, frozenset[str]]:
         if path.stem in _SKIPPED:
             continue
         code = ISO_CODES.get(path.stem, path.stem.lower())
-        words = frozenset(word.lower() for word in path.read_text(encoding="utf-8").splitlines())
+        words = frozenset(path.read_text(encoding="utf-8").lower().splitlines())  # lowered whole: the same words
         lists[code] = lists.get(code, frozenset()) | words
     return lists
 

@@ -151,23 +151,41 @@ def load_voice(model_path: Path, threads: int = 1):
     return _load_session_voice(model_path, threads)
 
 
-def voice_config(model_path: Path):
-    """The voice's JSON config, read without loading the model."""
-    from piper.config import PiperConfig
+_REQUIRED = ("num_symbols", "num_speakers", "audio", "espeak", "phoneme_id_map")  # what PiperConfig needs
 
+
+def voice_settings(model_path: Path) -> dict:
+    """The voice's JSON config as a dict, read without importing piper (which loads onnxruntime): an engine
+    whose clips are all cached needs only its speakers. Checked for what loading the voice will need."""
     config_path = Path(f"{model_path}.json")
     try:
-        return PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+        settings = json.loads(config_path.read_text(encoding="utf-8"))
+        for key in _REQUIRED:
+            settings[key]  # KeyError (or TypeError when not an object), as from_dict would raise
+        settings["audio"]["sample_rate"]
+        settings["espeak"]["voice"]
     except FileNotFoundError:
         raise EngineError(f"Piper voice config missing next to the model: {config_path}") from None
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise EngineError(f"cannot read Piper voice config {config_path}: {error}") from None
+    return settings
 
 
-def speaker_id(config, speaker: str) -> int | None:
-    """The config's speaker (a name or a number) -> the voice's speaker id."""
-    speakers = config.speaker_id_map or {}
-    count = config.num_speakers
+def voice_config(model_path: Path):
+    """The voice's config as piper's PiperConfig, for loading the voice."""
+    from piper.config import PiperConfig
+
+    settings = voice_settings(model_path)
+    try:
+        return PiperConfig.from_dict(settings)
+    except (ValueError, KeyError, TypeError) as error:
+        raise EngineError(f"cannot read Piper voice config {model_path}.json: {error}") from None
+
+
+def speaker_id(settings: dict, speaker: str) -> int | None:
+    """The voice's speaker (a name or a number, from its JSON config) -> its speaker id."""
+    speakers = settings.get("speaker_id_map") or {}
+    count = settings["num_speakers"]
     if not speaker:
         return None
     if count <= 1:
@@ -204,7 +222,7 @@ class PiperEngine:
         options = settings.options(self.name, PiperOptions)
         self.model_path = voice_model_path(settings.voice)
         self.length_scale = options.length_scale
-        self.speaker = speaker_id(voice_config(self.model_path), options.speaker)
+        self.speaker = speaker_id(voice_settings(self.model_path), options.speaker)
         self._voice = None
         self._loading = threading.Lock()
 
