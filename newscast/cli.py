@@ -25,7 +25,7 @@ from .models import Stage, Status
 # The stages are imported inside the commands that use them: `--help`, `script` and `config` start in a few
 # tenths of a second because they never load numpy, soundfile, mutagen, lxml or onnxruntime.
 if TYPE_CHECKING:
-    from rich.progress import TaskID
+    from rich.progress import Progress, TaskID
 
     from .feed import FeedSettings
     from .pipeline import Progress as BuildProgress
@@ -320,25 +320,30 @@ def build(
         stderr.print(f"updated [bold]{_plain(feed_path)}[/]", highlight=False, soft_wrap=True)
 
 
+def _progress_bar(console: Console, label: str) -> Progress:
+    """Build's and batch's bar: label, bar, done of total, time taken, time left; off when piped."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )  # fmt: skip
+
+    return Progress(
+        TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("eta"), TimeRemainingColumn(), console=console, transient=True,
+        disable=not console.is_terminal,  # piped: no bar, and no blank line where it was
+    )  # fmt: skip
+
+
 class BuildDisplay:
     """A build's progress on the terminal: the engine decision first, then the segments spoken with an ETA,
     then the encoding. Piped (not a terminal) only the engine line is printed."""
 
     def __init__(self, console: Console) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )  # fmt: skip
-
-        self.progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("eta"), TimeRemainingColumn(), console=console, transient=True,
-            disable=not console.is_terminal,  # piped: no bar, and no blank line where it was
-        )  # fmt: skip
+        self.progress = _progress_bar(console, "{task.description}")
         self.task: TaskID | None = None
 
     def __enter__(self) -> BuildDisplay:
@@ -514,14 +519,6 @@ def batch(
 
     Needs the Dask extra: pip install 'newscast[dask]'.
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )  # fmt: skip
     from rich.table import Table
 
     from .batch import run_batch
@@ -533,10 +530,7 @@ def batch(
         if workers < 0:
             raise ConfigError(f"--workers must be 1 or more, got {workers}")
         _check_feed(feed, config)
-        with Progress(
-            TextColumn("[bold]articles"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("eta"), TimeRemainingColumn(), console=stderr, transient=True, disable=not stderr.is_terminal,
-        ) as progress:  # fmt: skip
+        with _progress_bar(stderr, "articles") as progress:
             task = progress.add_task("articles", total=len(sources))
             results = run_batch(
                 sources, out_dir, config, scheduler=scheduler or "", workers=workers, force=force,
