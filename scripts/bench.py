@@ -415,7 +415,7 @@ def bench_profile() -> None:
     imports = time.process_time() - started
     import onnxruntime  # noqa: F401
 
-    from newscast import episode, load_config, loudness, pipeline
+    from newscast import audio, episode, load_config, loudness, pipeline
     from newscast.speech import cache as clip_cache
     from newscast.speech import piper
 
@@ -450,7 +450,7 @@ def bench_profile() -> None:
         (clip_cache.ClipCache, "get", "clip cache: read"),
         (clip_cache.ClipCache, "put", "clip cache: write"),
         (episode, "codec_gain_db", "codec probe (once per setting)"),
-        (episode._Level, "apply", "level each clip (meter + limiter)"),
+        (audio.Level, "apply", "level each clip (meter + limiter)"),
         (episode, "prepare_clip", "prepare each clip (resample, fades)"),
         (episode._Stream, "write", "mix into the stream (limiter, 16-bit copy)"),
         (loudness.LoudnessMeter, "add", "meter the episode"),
