@@ -12,10 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
-ABSOLUTE_GATE = -70.0
-RELATIVE_GATE = -10.0
-BLOCK_SECONDS = 0.4
-STEP_SECONDS = 0.1
+from .gating import STEP_SECONDS, STEPS_PER_BLOCK, gated_loudness
+
 _PAD_SECONDS = 0.5  # the K-filter's impulse response has died away well within this
 
 
@@ -99,13 +97,16 @@ class LoudnessMeter:
         rest = squares[head + whole * self.step :]
         self._partial, self._filled = float(rest.sum()), len(rest)
 
+    def energies(self) -> list[float]:
+        """The K-weighted energy (sum of squares) of each 100 ms step so far, the last one perhaps partial."""
+        return [*self._steps, self._partial] if self._filled else list(self._steps)
+
     def block_powers(self) -> np.ndarray:
         """Mean square of the K-weighted signal in each 400 ms block, blocks every 100 ms."""
         steps = np.asarray(self._steps)
-        per_block = round(BLOCK_SECONDS / STEP_SECONDS)
-        if len(steps) < per_block:
+        if len(steps) < STEPS_PER_BLOCK:
             return np.zeros(0)
-        return np.convolve(steps, np.ones(per_block), mode="valid") / (per_block * self.step)
+        return np.convolve(steps, np.ones(STEPS_PER_BLOCK), mode="valid") / (STEPS_PER_BLOCK * self.step)
 
     def loudness(self) -> float:
         return gated_loudness(self.block_powers())
@@ -115,19 +116,6 @@ def block_powers(samples: np.ndarray, rate: int) -> np.ndarray:
     meter = LoudnessMeter(rate)
     meter.add(samples)
     return meter.block_powers()
-
-
-def gated_loudness(powers: np.ndarray) -> float:
-    """BS.1770's two gates over block powers -> LUFS (-inf when every block is below the absolute gate)."""
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10 * np.log10(powers)
-    powers = powers[levels > ABSOLUTE_GATE]
-    if not len(powers):
-        return -math.inf
-    relative = -0.691 + 10 * math.log10(powers.mean()) + RELATIVE_GATE
-    with np.errstate(divide="ignore"):
-        powers = powers[-0.691 + 10 * np.log10(powers) > relative]
-    return -0.691 + 10 * math.log10(powers.mean())
 
 
 def integrated_loudness(samples: np.ndarray, rate: int) -> float:
