@@ -1,206 +1,370 @@
-"""Clips -> one MP3, encoded while later clips are still being spoken, with its sidecars: the assembly.
+"""Parts -> one MP3 with its sidecars: the assembly.
 
-Each clip is brought to the loudness target (ITU-R BS.1770) together with the pause after it, so the
-episode is level from start to end and lands on the target as a whole; it is faded at its edges, mixed with
-the intro and outro music beds, and encoded at once. The assembled episode is measured as it is written; in
-the rare case it missed the target by more than a few tenths of a LU it is encoded again with the one
-correcting gain, from the 16-bit PCM kept in a scratch file (nothing is ever concatenated, nor held in memory).
-The pieces live beside it: audio.py (resampling, levelling), music.py (beds), mp3.py (the encoder), naming.py.
+Each segment's speech is levelled alone and encoded alone as a piece (audio.py, pieces.py), which the clip cache
+keeps; the episode is the pieces' frames one after another, with silent frames for the pauses, behind one Info
+frame written for the whole file (mp3.Stitcher). A rebuild that keeps the speech (other pauses, order, intro)
+therefore decodes, levels and encodes nothing: it copies frames. A pause is a whole number of frames (26 ms at
+22.05 kHz), the one nearest the configured length, and at least the frame and padding after the speech.
+
+Music beds are mixed with the speech under them, and that stretch is encoded as a piece of its own each build;
+a sting is encoded once per build and played before each story after the first. The episode's loudness is
+added up from the K-weighted energies stored with each piece where it plays (no meter reads the stream); an
+episode further than a few tenths of a LU from the target is assembled again with one correcting gain, its
+pieces levelled and encoded again (and kept, so the next rebuild finds them).
 """
 
 from __future__ import annotations
 
-import collections
-import itertools
 import math
-import tempfile
-import typing
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
-import numpy as np
-import soundfile
-
-from .audio import PEAK_MARGIN_DB, SAMPLE_WIDTH, STEREO_OFFSET_DB, Level, prepare_clip, to_pcm
-from .audio import resample as resample  # its old home; tests import it from here
 from .config import Config
-from .errors import AudioError
+from .errors import AudioError, OutputError
 from .files import atomic_output
-from .loudness import LoudnessMeter, limit
+from .gating import STEP_SECONDS, StepGrid
 from .metadata import chapters_for, write_sidecars, write_tags
-from .models import Clip, Cue, Episode, Script, SegmentKind
-from .mp3 import audio_checksum, codec_gain_db, open_mp3
-from .music import load_music
+from .models import Clip, Cue, Episode, Part, Script, SegmentKind
+from .mp3 import Format, Stitcher, audio_checksum, stream_format, supported_rate
 from .naming import default_output_path, slugify  # noqa: F401  (their old home)
+from .pieces import Piece, corrected_key, make_piece
 
-RETRY_ABOVE_LU = 0.3  # an episode further than this from the target is encoded again
+if TYPE_CHECKING:  # the audio stack loads only when speech is levelled, mixed or encoded in this build
+    import numpy as np
+
+    from .audio import Level, Speech
+    from .music import MusicBed
+    from .speech.cache import ClipCache
+
+RETRY_ABOVE_LU = 0.3  # an episode further than this from the target is assembled again
+STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measures 3 dB louder
 
 
-class _Stream:
-    """Mono float blocks in -> the MP3 encoder, a loudness meter, and the PCM kept for a second pass.
+def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """audio.resample, at its old home (tests and scripts import it from here)."""
+    from .audio import resample as resample_audio
 
-    Music laid over the stream (``overlay``) is mixed into whatever is written next. The PCM for the second
-    pass goes to an anonymous scratch file, not to memory: an hour of speech is 160 MB of 16-bit samples,
-    which the page cache holds only while there is room, and which is read back only in the rare second pass.
-    The encoder runs in a thread of its own (LAME lets go of the GIL), so the next clip is levelled and
-    metered while the last one is encoded; ``close`` waits for it and raises what went wrong there.
-    """
+    return resample_audio(samples, from_rate, to_rate)
 
-    IN_FLIGHT = 2  # blocks handed to the encoder and not yet encoded: bounds the memory it holds
 
-    def __init__(
-        self, path: Path, rate: int, channels: int, bitrate: int, ceiling_db: float, pcm: typing.BinaryIO
-    ) -> None:
-        self.path, self.rate, self.channels, self.bitrate = path, rate, channels, bitrate
-        self.ceiling_db = ceiling_db
-        self.encoder = open_mp3(path, rate, channels, bitrate)
-        self.meter = LoudnessMeter(rate)
-        self.pcm = pcm
-        self.pieces: list[int] = []  # frames of each block kept in ``pcm``
-        self.frames = 0
-        self._encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")  # one: blocks in order
-        self._in_flight: collections.deque[Future] = collections.deque()
-        self._overlay = np.zeros(0, dtype=np.float32)
+@dataclass
+class _Assembled:
+    """Where everything landed in one assembly of the episode (seconds of player time)."""
+
+    duration: float = 0.0
+    loudness: float = -math.inf
+    timeline: list[tuple[float, float]] = field(default_factory=list)
+    starts: list[float] = field(default_factory=list)  # where each segment's part begins (a sting is its story's)
+    cues: list[Cue] = field(default_factory=list)
+
+
+class _Mix:
+    """A stretch of the episode with music under it, mixed in floats from ``start`` and encoded as one piece."""
+
+    def __init__(self, start: int) -> None:
+        import numpy as np
+
+        self.start = start
+        self.samples = np.zeros(0, dtype=np.float32)
+        self.music_end = 0  # where the last bed laid in it ends
+
+    def lay(self, offset: int, samples: np.ndarray, music: bool = False) -> None:
+        import numpy as np
+
+        end = offset + len(samples)
+        if end > len(self.samples):
+            self.samples = np.concatenate((self.samples, np.zeros(end - len(self.samples), dtype=np.float32)))
+        self.samples[offset:end] += samples
+        if music:
+            self.music_end = max(self.music_end, end)
+
+
+class _Assembler:
+    """One pass over the parts: pieces (cached, or made) and mixed stretches, stitched into ``file``."""
+
+    def __init__(self, script: Script, config: Config, cache: ClipCache | None, correction: float) -> None:
+        self.script, self.config, self.cache, self.correction = script, config, cache, correction
+        self.output = config.output
+        self.channels = 2 if self.output.stereo else 1
+        self.format: Format | None = None
+        self.stitcher: Stitcher | None = None
+        self.grid: StepGrid | None = None
+        self.result = _Assembled()
+        self.next_start = 0  # where the next part's audio should begin: the last speech's end and its pause
+        self.end = 0  # where the episode's audio ends so far
+        self.mix: _Mix | None = None
+        self._music: dict[str, MusicBed | None] = {}
+        self._sting: tuple[Piece, int] | None = None
+
+    # --- the stream's format and settings, fixed by the first part ---------------------------------------------
+    def _begin(self, rate: int, file: BinaryIO) -> None:
+        rate = supported_rate(self.output.sample_rate or rate)
+        self.format = stream_format(rate, self.channels, self.output.bitrate)
+        self.stitcher = Stitcher(file, self.format)
+        self.grid = StepGrid(round(STEP_SECONDS * rate))
 
     @property
-    def seconds(self) -> float:
-        return self.frames / self.rate
+    def rate(self) -> int:
+        assert self.format is not None
+        return self.format.rate
 
-    def overlay(self, samples: np.ndarray) -> None:
-        if len(samples) > len(self._overlay):
-            samples, shorter = samples.copy(), self._overlay
-        else:
-            samples, shorter = self._overlay.copy(), samples
-        samples[: len(shorter)] += shorter
-        self._overlay = samples
+    def _codec_db(self) -> float:
+        from .mp3 import codec_gain_db
 
-    def write(self, samples: np.ndarray) -> None:
-        if len(self._overlay):
-            mixed = min(len(samples), len(self._overlay))
-            samples = samples.copy()
-            samples[:mixed] += self._overlay[:mixed]
-            self._overlay = self._overlay[mixed:]
-        samples = limit(samples, self.rate, self.ceiling_db - PEAK_MARGIN_DB)  # music, and music under speech
-        samples = np.clip(samples, -1.0, 1.0)
-        try:
-            self.pcm.write(to_pcm(samples))
-        except OSError as error:
-            raise AudioError(f"cannot keep the episode's samples in a scratch file: {error}") from error
-        self.pieces.append(len(samples))
-        self._in_flight.append(self._encoding.submit(self._encode, self.encoder, samples))
-        self.meter.add(samples)
-        self.frames += len(samples)
-        self._settle(self.IN_FLIGHT)
+        assert self.format is not None
+        return codec_gain_db(self.format)
 
-    def _settle(self, keep: int) -> None:
-        """Collect the blocks encoded (and wait while more than ``keep`` are not): a failure surfaces here."""
-        while self._in_flight and (len(self._in_flight) > keep or self._in_flight[0].done()):
-            self._in_flight.popleft().result()
+    def _mono_target(self) -> float:
+        """The loudness one channel is levelled to before the encoder."""
+        offset = (STEREO_OFFSET_DB if self.channels == 2 else 0.0) + self._codec_db()
+        return self.output.loudness - offset + self.correction
 
-    def drain(self) -> None:
-        """Let the music still laid over the stream play out."""
-        self.write(np.zeros(len(self._overlay), dtype=np.float32))
+    def _level(self) -> Level:
+        from .audio import Level
 
-    def close(self) -> None:
-        """Wait for the encoder, then close the MP3; raise the first error it met."""
-        try:
-            self._settle(0)
-        finally:
-            self._encoding.shutdown(wait=True, cancel_futures=True)
-            self.encoder.close()
+        return Level(self._mono_target(), self.output.true_peak - self._codec_db(), self.rate)
 
-    def reencode(self, gain_db: float, ceiling_db: float) -> LoudnessMeter:
-        """Encode the kept PCM again with one gain, under the limiter; return the new measurement."""
+    def _speech(self, clip: Clip) -> Speech:
+        from .audio import prepare_clip
+
+        return prepare_clip(clip, self._level(), self.config.pauses.fade)
+
+    # --- parts -----------------------------------------------------------------------------------------------------
+    def run(self, parts: Iterable[Part], file: BinaryIO) -> _Assembled:
+        last = len(self.script.segments) - 1
+        for index, part in enumerate(parts):
+            self._add(index, part, index == last, file)
+        if self.stitcher is None or self.grid is None:
+            raise AudioError("nothing to assemble: the script has no segments")
+        self._close_mix()
+        self.result.duration = self.stitcher.close(max(self.end, self.next_start)) / self.rate
+        self.result.loudness = self.grid.loudness()
+        return self.result
+
+    def _add(self, index: int, part: Part, last: bool, file: BinaryIO) -> None:
+        if self.mix is not None and self.next_start >= self.mix.start + self.mix.music_end:
+            self._close_mix()
+        music = self.config.music
+        mixed = (index == 0 and bool(music.intro)) or (last and bool(music.outro)) or self.mix is not None
+        piece = None if mixed else self._cached_piece(part)
+        speech = None
+        if self.stitcher is None:  # the first part sets the episode's rate (the engine's, unless configured)
+            if piece is None:
+                clip = part.speech()
+                self._begin(clip.audio.sample_rate, file)
+                speech = self._speech(clip)
+            else:
+                self._begin(piece.format.rate, file)
+                piece = piece if piece.format == self.format else None
+        segment = part.segment
+        sting = segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None
+        if mixed:
+            intro, outro = self._bed("intro") if index == 0 else None, self._bed("outro") if last else None
+            self._add_mixed(part, speech, intro, outro, sting)
+            return
+        part_start = None
+        if sting:
+            sting_piece, breath = self._sting_piece()
+            part_start = self._place(sting_piece)  # the sting belongs to its story
+            self.next_start = part_start + sting_piece.encoded.samples + breath
+        piece = piece or self._made_piece(part, speech)
+        start = self._place(piece) if piece is not None else self._silence_to(self.next_start)
+        self.result.starts.append((start if part_start is None else part_start) / self.rate)
+        samples = piece.encoded.samples if piece is not None else 0
+        self._record(part, start, samples, piece.cues if piece is not None else ())
+        self.next_start = start + samples + self._pause(part)
+
+    def _pause(self, part: Part) -> int:
+        return round(part.segment.pause_ms * self.rate / 1000)
+
+    def _record(self, part: Part, start: int, samples: int, cues: tuple[tuple[int, int], ...]) -> None:
+        rate = self.rate
+        self.result.timeline.append((start / rate, (start + samples) / rate))
+        self.result.cues.extend(
+            Cue(text, (start + first) / rate, (start + end) / rate)
+            for text, (first, end) in zip(part.sentences, cues, strict=False)
+        )
+        self.end = max(self.end, start + samples)
+
+    # --- pieces ----------------------------------------------------------------------------------------------------
+    def _key(self, part: Part) -> str:
+        if not part.piece_key or not self.correction:
+            return part.piece_key
+        return corrected_key(part.piece_key, self.correction)
+
+    def _cached_piece(self, part: Part) -> Piece | None:
+        key = self._key(part)
+        if self.cache is None or not key or not (part.cached or self.correction):
+            return None
+        piece = self.cache.piece(key)
+        if piece is None or len(piece.cues) != len(part.sentences):
+            return None
+        if self.format is not None and (piece.format != self.format or not self._stitcher().fits(piece.encoded)):
+            return None
+        return piece
+
+    def _made_piece(self, part: Part, speech: Speech | None) -> Piece | None:
+        """The part's speech levelled and encoded (and kept, under its key); None for a segment with no speech."""
+        assert self.format is not None
+        speech = speech or self._speech(part.speech())
+        if not len(speech.samples):
+            return None
+        piece = make_piece(speech, self.format, self._codec_db())
+        key = self._key(part)
+        if self.cache is not None and key:
+            self.cache.put_piece(key, piece)
+        return piece
+
+    def _stitcher(self) -> Stitcher:
+        assert self.stitcher is not None and self.grid is not None
+        return self.stitcher
+
+    def _silence_to(self, position: int) -> int:
+        stitcher = self._stitcher()
+        stitcher.pad_to(position)
+        return stitcher.position
+
+    def _place(self, piece: Piece) -> int:
+        """Silent frames up to the frame nearest ``next_start``, then the piece; return where it starts."""
+        stitcher = self._stitcher()
+        stitcher.pad_to(self.next_start)
+        if not stitcher.fits(piece.encoded):
+            raise AudioError("a cached piece of another channel mode cannot join this episode")
+        start = stitcher.add(piece.encoded)
+        assert self.grid is not None
+        self.grid.place(start, piece.energies)
+        return start
+
+    # --- music -----------------------------------------------------------------------------------------------------
+    def _bed(self, kind: str) -> MusicBed | None:
+        path = {"intro": self.config.music.intro, "outro": self.config.music.outro, "sting": self.config.roundup.sting}
+        if not path[kind]:
+            return None
+        if kind not in self._music:
+            from .music import load_music
+
+            self._music[kind] = load_music(path[kind], self.rate, self._mono_target(), self.config)
+        return self._music[kind]
+
+    def _sting_piece(self) -> tuple[Piece, int]:
+        """The sting, encoded once per assembly, and the breath after it."""
+        if self._sting is None:
+            from .music import STING_BREATH_SECONDS
+
+            bed = self._bed("sting")
+            assert bed is not None and self.format is not None
+            self._sting = (self._mixed_piece(bed.sting()), round(STING_BREATH_SECONDS * self.rate))
+        return self._sting
+
+    def _mixed_piece(self, samples: np.ndarray) -> Piece:
+        """Music (and the speech under it) limited under the ceiling, measured and encoded."""
+        import numpy as np
+
+        from .audio import PEAK_MARGIN_DB, Speech
+        from .loudness import LoudnessMeter, limit
+
+        assert self.format is not None
+        ceiling = self.output.true_peak - self._codec_db() - PEAK_MARGIN_DB
+        samples = np.clip(limit(samples, self.rate, ceiling), -1.0, 1.0)
         meter = LoudnessMeter(self.rate)
-        self.pcm.seek(0)
-        with open_mp3(self.path, self.rate, self.channels, self.bitrate) as encoder:
-            for frames in self.pieces:
-                pcm = np.frombuffer(self.pcm.read(frames * SAMPLE_WIDTH), dtype="<i2")
-                samples = pcm * np.float32(10 ** (gain_db / 20) / 32767)
-                samples = np.clip(limit(samples, self.rate, ceiling_db - PEAK_MARGIN_DB), -1.0, 1.0)
-                meter.add(samples)
-                self._encode(encoder, samples)
-        return meter
+        meter.add(samples)
+        return make_piece(Speech(samples, (), meter.energies()), self.format, self._codec_db())
 
-    def _encode(self, encoder: soundfile.SoundFile, samples: np.ndarray) -> None:
-        # Float frames, straight from the mix: libsndfile's MP3 encoder garbles interleaved 16-bit stereo
-        # (1.2.2), and floats are what LAME works in anyway.
-        try:
-            encoder.write(samples if self.channels == 1 else np.repeat(samples[:, None], self.channels, axis=1))
-        except (soundfile.LibsndfileError, RuntimeError) as error:
-            raise AudioError(f"encoding the MP3 failed: {error}") from error
+    def _add_mixed(self, part: Part, speech: Speech | None, intro: MusicBed | None, outro: MusicBed | None,
+                   sting: bool) -> None:  # fmt: skip
+        """A part with music under it: its speech (levelled afresh) laid into the open mix, or a new one."""
+        speech = speech or self._speech(part.speech())
+        if self.mix is None:
+            stitcher = self._stitcher()
+            stitcher.pad_to(self.next_start)
+            self.mix = _Mix(stitcher.position)
+            self.next_start = self.mix.start
+        mix = self.mix
+        offset = self.next_start - mix.start
+        if intro is not None:
+            bed, alone = intro.intro(len(speech.samples))
+            mix.lay(offset, bed, music=True)
+            offset += alone
+        part_start = offset
+        if sting:
+            from .music import STING_BREATH_SECONDS
 
+            sting_bed = self._bed("sting")
+            assert sting_bed is not None
+            sting_samples = sting_bed.sting()
+            mix.lay(offset, sting_samples, music=True)
+            offset += len(sting_samples) + round(STING_BREATH_SECONDS * self.rate)
+        if outro is not None:
+            mix.lay(offset, outro.outro(len(speech.samples)), music=True)
+        mix.lay(offset, speech.samples)
+        self.result.starts.append((mix.start + part_start) / self.rate)
+        self._record(part, mix.start + offset, len(speech.samples), speech.cues)
+        self.next_start = mix.start + offset + len(speech.samples) + self._pause(part)
 
-def _scratch_file() -> typing.BinaryIO:
-    """An anonymous temporary file (gone when closed, or when the process dies)."""
-    try:
-        return tempfile.TemporaryFile(prefix="newscast-pcm-")
-    except OSError as error:
-        raise AudioError(f"cannot create a scratch file in {tempfile.gettempdir()}: {error}") from error
+    def _close_mix(self) -> None:
+        if self.mix is None:
+            return
+        mix, self.mix = self.mix, None
+        self.next_start = max(self.next_start, mix.start)
+        piece = self._mixed_piece(mix.samples)
+        stitcher = self._stitcher()
+        start = stitcher.add(piece.encoded)
+        assert start == mix.start and self.grid is not None
+        self.grid.place(start, piece.energies)
+        self.end = max(self.end, start + piece.encoded.samples)
 
 
 def write_episode(
-    script: Script, clips: Iterable[Clip], output: Path, config: Config, engine: str, fingerprint: str = ""
+    script: Script,
+    parts: Iterable[Part],
+    output: Path,
+    config: Config,
+    engine: str,
+    fingerprint: str = "",
+    cache: ClipCache | None = None,
 ) -> Episode:
-    """Level, mix and encode clips as they arrive; the MP3 and its sidecars appear complete or not at all.
-    ``fingerprint`` (what it is made from) goes into its tags, for the next build's up-to-date check."""
-    settings = config.output
-    channels = 2 if settings.stereo else 1
-    clips = iter(clips)
-    first = next(clips, None)
-    if first is None:
-        raise AudioError("nothing to assemble: the script has no segments")
-    rate = settings.sample_rate or first.audio.sample_rate
-    codec_db = codec_gain_db(rate, channels, settings.bitrate)
-    offset = (STEREO_OFFSET_DB if channels == 2 else 0.0) + codec_db
-    level = Level(settings.loudness - codec_db, settings.true_peak - codec_db, rate, channels == 2)
-    intro = load_music(config.music.intro, rate, settings.loudness - offset, config)
-    outro = load_music(config.music.outro, rate, settings.loudness - offset, config)
-    sting = load_music(config.roundup.sting, rate, settings.loudness - offset, config)
-    last = len(script.segments) - 1
-    timeline: list[tuple[float, float]] = []
-    starts: list[float] = []
-    cues: list[Cue] = []
-    with atomic_output(output) as temporary, _scratch_file() as pcm:
-        stream = _Stream(temporary, rate, channels, settings.bitrate, level.ceiling, pcm)
-        try:
-            for index, clip in enumerate(itertools.chain([first], clips)):
-                pause = round(clip.segment.pause_ms * rate / 1000)
-                speech = prepare_clip(clip, level, config.pauses.fade, pause)
-                if index == 0 and intro is not None:
-                    bed, alone = intro.intro(len(speech))
-                    stream.overlay(bed)
-                    stream.write(np.zeros(alone, dtype=np.float32))
-                if index == last and outro is not None:
-                    stream.overlay(outro.outro(len(speech)))
-                starts.append(stream.seconds)  # where the segment's part begins: a sting belongs to its story
-                if sting is not None and clip.segment.kind == SegmentKind.TRANSITION and clip.segment.story > 1:
-                    stream.write(sting.sting())
-                start = stream.seconds
-                stream.write(np.concatenate((speech, np.zeros(pause, dtype=np.float32))))
-                timeline.append((start, start + len(speech) / rate))
-                cues.extend(Cue(cue.text, start + cue.start, start + cue.end) for cue in clip.cues)
-            stream.drain()
-        finally:
-            stream.close()
-        loudness = stream.meter.loudness() + offset
-        if not math.isinf(loudness) and abs(settings.loudness - loudness) > RETRY_ABOVE_LU:
-            loudness = stream.reencode(settings.loudness - loudness, level.ceiling).loudness() + offset
+    """Stitch the parts' pieces (from ``cache``, or made and kept there) into an MP3 with its sidecars, which
+    appear complete or not at all. ``fingerprint`` (what it is made from) goes into its tags, for the next
+    build's up-to-date check."""
+    seen: list[Part] = []
+    with atomic_output(output) as temporary:
+        assembled = _assemble(script, _kept(parts, seen), temporary, config, cache, 0.0)
+        target = config.output.loudness
+        if not math.isinf(assembled.loudness) and abs(target - assembled.loudness) > RETRY_ABOVE_LU:
+            correction = round(target - assembled.loudness, 1)  # in tenths: a rebuild finds the same pieces
+            assembled = _assemble(script, seen, temporary, config, cache, correction)
         audio_id = audio_checksum(temporary)
         episode = Episode(
             path=output,
             title=script.title,
-            duration=stream.seconds,
+            duration=assembled.duration,
             engine=engine,
-            segments=len(timeline),
-            timeline=tuple(timeline),
-            loudness=loudness,
-            cues=tuple(cues),
-            chapters=chapters_for(script, starts, stream.seconds),
+            segments=len(assembled.timeline),
+            timeline=tuple(assembled.timeline),
+            loudness=assembled.loudness,
+            cues=tuple(assembled.cues),
+            chapters=chapters_for(script, assembled.starts, assembled.duration),
             audio_id=audio_id,
             fingerprint=fingerprint,
         )
         write_tags(temporary, script, episode, config)
         write_sidecars(output, episode)  # the sidecars first: the MP3 is renamed into place last
     return episode
+
+
+def _kept(parts: Iterable[Part], seen: list[Part]) -> Iterator[Part]:
+    for part in parts:
+        seen.append(part)
+        yield part
+
+
+def _assemble(
+    script: Script, parts: Iterable[Part], path: Path, config: Config, cache: ClipCache | None, correction: float
+) -> _Assembled:
+    try:
+        with path.open("w+b") as file:
+            return _Assembler(script, config, cache, correction).run(parts, file)
+    except OSError as error:  # opening or closing the file; its writes say so themselves
+        raise OutputError(f"cannot write {path.name}: {error.strerror or error}") from None

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .gating import STEP_SECONDS, STEPS_PER_BLOCK, gated_loudness
+from .gating import BLOCK_SECONDS, STEP_SECONDS, STEPS_PER_BLOCK, gated_loudness
 
 _PAD_SECONDS = 0.5  # the K-filter's impulse response has died away well within this
 
@@ -110,6 +110,37 @@ class LoudnessMeter:
 
     def loudness(self) -> float:
         return gated_loudness(self.block_powers())
+
+
+EDGE_STEPS = 3  # 100 ms steps of silence around a clip measured alone: every block that touches it
+
+
+def clip_loudness(samples: np.ndarray, rate: int) -> tuple[float, list[float]]:
+    """A clip's loudness as an episode's meter will count it between pauses, and its K-weighted energy per
+    100 ms step (the last step perhaps partial).
+
+    The clip is gated between 300 ms of silence on either side, so the blocks that straddle its edges count as
+    they will in the episode, and at two offsets against the 100 ms grid (on it, and half a step off), since the
+    episode's grid may fall anywhere: measured on the grid alone, a clip of a second reads about 0.1 LU louder
+    than it counts. A clip shorter than one block is measured over its own length (the mean square).
+    """
+    step = round(STEP_SECONDS * rate)
+    if not len(samples):
+        return -math.inf, []
+    squares = _k_weighted(samples, rate) ** 2
+    count = -(-len(squares) // step)
+    energies = np.pad(squares, (0, count * step - len(squares))).reshape(count, step).sum(axis=1)
+    if len(samples) < BLOCK_SECONDS * rate:
+        total = float(energies.sum())
+        return (-0.691 + 10 * math.log10(total / len(samples)) if total > 0 else -math.inf), energies.tolist()
+    powers = []
+    for offset in (0, step // 2):
+        padded = np.concatenate((np.zeros(EDGE_STEPS * step + offset), squares, np.zeros((EDGE_STEPS + 1) * step)))
+        steps = padded[: len(padded) // step * step].reshape(-1, step).sum(axis=1)
+        blocks = np.convolve(steps, np.ones(STEPS_PER_BLOCK), mode="valid") / (STEPS_PER_BLOCK * step)
+        powers.append(10 ** (gated_loudness(blocks) / 10))
+    mean = sum(powers) / len(powers)
+    return (10 * math.log10(mean) if mean > 0 else -math.inf), energies.tolist()
 
 
 def block_powers(samples: np.ndarray, rate: int) -> np.ndarray:

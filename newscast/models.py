@@ -3,6 +3,7 @@ enums (StrEnum: each member is its string, so JSON and comparisons with text are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -205,6 +206,18 @@ class Clip:
     segment: Segment
     audio: Audio
     cues: tuple[Cue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A segment on its way into the episode: the sentences its cues show, its speech (got only when needed:
+    spoken, or read back from the clip cache), and the key of its encoded piece, which the cache may hold."""
+
+    segment: Segment
+    sentences: tuple[str, ...]  # as written, one per cue
+    speech: Callable[[], Clip]
+    piece_key: str = ""  # "": its piece is not kept
+    cached: bool = False  # the cache held its piece when the build began
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import soundfile
-
-from .audio import db, ramp, resample
 from .config import Config
 from .errors import AudioError
-from .loudness import integrated_loudness
+
+if TYPE_CHECKING:  # the audio stack loads when music is used: checking that a file is audio needs only soundfile
+    import numpy as np
 
 
 @dataclass
@@ -33,6 +32,10 @@ class MusicBed:
 
     def intro(self, speech_frames: int) -> tuple[np.ndarray, int]:
         """The bed from the start of the episode, and the frames it plays alone before speech starts."""
+        import numpy as np
+
+        from .audio import ramp
+
         lead, fade, dip = (round(x * self.rate) for x in (self.lead_in, self.fade, 0.5))
         length = min(len(self.samples), lead + speech_frames + fade)
         envelope = np.concatenate((
@@ -43,6 +46,10 @@ class MusicBed:
 
     def outro(self, speech_frames: int) -> np.ndarray:
         """The bed from the start of the last segment: ducked under it, then up for its tail, then faded."""
+        import numpy as np
+
+        from .audio import ramp
+
         rise, tail, fade = (round(x * self.rate) for x in (1.0, self.tail, self.fade))
         length = min(len(self.samples), speech_frames + tail + fade)
         envelope = np.concatenate((
@@ -52,20 +59,25 @@ class MusicBed:
         return self._ending(self.samples[:length] * envelope, length < speech_frames + tail + fade)
 
     def sting(self) -> np.ndarray:
-        """The whole file at full level, ending in a short fade, then a breath before the next words."""
+        """The whole file at full level, ending in a short fade (a breath of STING_BREATH_SECONDS follows)."""
+        from .audio import ramp
+
         fade = min(len(self.samples), round(0.3 * self.rate))
         sting = self.samples.copy()
         sting[len(sting) - fade :] *= ramp(1, 0, fade)
-        return np.concatenate((sting, np.zeros(round(0.4 * self.rate), np.float32)))
+        return sting
 
     def _ending(self, bed: np.ndarray, cut_short: bool) -> np.ndarray:
         """A file shorter than its part still ends without a click."""
+        from .audio import ramp
+
         if cut_short:
             frames = min(len(bed), round(0.5 * self.rate))
             bed[len(bed) - frames :] *= ramp(1, 0, frames)
         return bed
 
 
+STING_BREATH_SECONDS = 0.4  # between a sting and the words after it
 MAX_MUSIC_BYTES = 500 * 2**20
 _AUDIO_MAGIC = (b"RIFF", b"RIFX", b"RF64", b"fLaC", b"OggS", b"FORM", b"ID3", b"caff", b".snd", b"wvpk")
 
@@ -106,6 +118,8 @@ def check_music(path: str) -> None:
     mp3_frame = len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
     if not (head.startswith(_AUDIO_MAGIC) or mp3_frame):
         raise AudioError(f"music file {path} is not audio (WAV, FLAC, OGG or MP3)")
+    import soundfile
+
     try:
         with _quiet_stderr():
             details = soundfile.info(path)
@@ -120,6 +134,12 @@ def load_music(path: str, rate: int, loudness: float, config: Config) -> MusicBe
     if not path:
         return None
     check_music(path)
+    import numpy as np
+    import soundfile
+
+    from .audio import db, resample
+    from .loudness import integrated_loudness
+
     try:
         with _quiet_stderr():
             samples, file_rate = soundfile.read(path, dtype="float32", always_2d=True)

@@ -17,8 +17,9 @@ from .articles.signals import dropped_prose_share
 from .config import QUOTES_VOICE, Config, SpeechConfig
 from .errors import ArticleError, AudioError, ConfigError, EngineError
 from .limits import TooLarge, describe, read_bounded
-from .models import Audio, Clip, Cue, Episode, Script, Segment, SidecarStatus, Stage, primary_language
+from .models import Audio, Clip, Cue, Episode, Part, Script, Segment, SidecarStatus, Stage, primary_language
 from .naming import default_output_path
+from .pieces import piece_key
 from .script import build_roundup, build_script
 from .speech import Engine, create_engine, resolve_engine_name
 
@@ -79,13 +80,15 @@ def synthesize(
     config: Config,
     on_progress: ProgressCallback = _ignore,
     quotes: Engine | None = None,
-) -> Iterator[Clip]:
-    """Speak every sentence, in parallel, yielding one clip per segment, in script order, as soon as it is ready.
+) -> Iterator[Part]:
+    """Speak what the episode needs, in parallel, yielding one part per segment in script order: at once when the
+    cache holds the segment's encoded piece, else as soon as its sentences are spoken.
 
-    The sentence is the unit of work: it spreads evenly over the workers, it is what the cache keeps (so an
+    The sentence is the unit of work: it spreads evenly over the workers, it is what the clip cache keeps (so an
     interrupted build loses only the sentences in flight), and its place in the clip times a transcript cue.
-    With a ``quotes`` engine, the words inside quotation marks are spoken by it and the rest by ``engine``;
-    the cue still shows the whole sentence as written.
+    A segment whose piece is cached is not spoken, nor are its clips read, unless the assembly asks for its
+    speech (music under it, a damaged piece). With a ``quotes`` engine, the words inside quotation marks are
+    spoken by it and the rest by ``engine``; the cue still shows the whole sentence as written.
     """
     from .speech.text import quoted_parts, speakable, split_sentences  # not on `newscast script`'s path
 
@@ -108,6 +111,13 @@ def synthesize(
         ]
         for segment in script.segments
     ]
+    spoken = [
+        [[(identities[id(voice)], text) for voice, text in parts] for _, parts in plan if parts] for plan in plans
+    ]
+    first = next((sentence[0][0] for segment in spoken for sentence in segment), "")
+    settings = piece_settings(config, first)
+    piece_keys = [piece_key(segment, settings) for segment in spoken]
+    cached = [cache.has_piece(key) for key in piece_keys]
 
     def speak(voice: Engine, text: str) -> Audio:
         audio = voice.synthesize(text)
@@ -117,33 +127,63 @@ def synthesize(
     with ThreadPoolExecutor(max_workers=worker_count(engine, config), thread_name_prefix="speak") as pool:
         pending: dict[tuple[str, str], Future[Audio]] = {}
         ready: dict[tuple[str, str], Audio] = {}
-        for plan in plans:
-            for _, parts in plan:
-                for voice, spoken in parts:
-                    key = (identities[id(voice)], spoken)
-                    if key in pending or key in ready:
+        for plan, kept in zip(plans, cached, strict=True):
+            for _, parts in [] if kept else plan:
+                for voice, text in parts:
+                    clip_key = (identities[id(voice)], text)
+                    if clip_key in pending or clip_key in ready:
                         continue
-                    audio = cache.get(*key)
+                    audio = cache.get(*clip_key)
                     if audio is None:
-                        pending[key] = pool.submit(speak, voice, spoken)
+                        pending[clip_key] = pool.submit(speak, voice, text)
                     else:
-                        ready[key] = audio
+                        ready[clip_key] = audio
         on_progress(Progress(Stage.SPEAK, 0, len(plans)))
 
-        def heard(voice: Engine, spoken: str) -> Audio:
-            key = (identities[id(voice)], spoken)
-            return ready.get(key) or pending[key].result()
+        def heard(voice: Engine, text: str) -> Audio:
+            clip_key = (identities[id(voice)], text)
+            if clip_key in ready:
+                return ready[clip_key]
+            if clip_key in pending:
+                return pending[clip_key].result()
+            return cache.get(*clip_key) or speak(voice, text)  # a segment whose piece was cached, needed after all
+
+        def speech_of(segment: Segment, plan: list[tuple[str, list[tuple[Engine, str]]]]) -> Callable[[], Clip]:
+            def speech() -> Clip:
+                audios = [join_parts([heard(voice, text) for voice, text in parts]) for _, parts in plan if parts]
+                written = [sentence for sentence, parts in plan if parts]
+                return join_sentences(segment, written, audios, config.speech.sentence_silence)
+
+            return speech
 
         try:
-            for done, (segment, plan) in enumerate(zip(script.segments, plans, strict=True), start=1):
-                audios = [join_parts([heard(voice, spoken) for voice, spoken in parts]) for _, parts in plan if parts]
-                written = [sentence for sentence, parts in plan if parts]
+            segments = zip(script.segments, plans, piece_keys, cached, strict=True)
+            for done, (segment, plan, key, kept) in enumerate(segments, start=1):
+                if not kept:
+                    for _, parts in plan:
+                        for voice, text in parts:
+                            heard(voice, text)  # wait for it here: progress counts what is spoken
                 on_progress(Progress(Stage.SPEAK, done, len(plans), segment.kind))
-                yield join_sentences(segment, written, audios, config.speech.sentence_silence)
+                written = tuple(sentence for sentence, parts in plan if parts)
+                yield Part(segment, written, speech_of(segment, plan), key, kept)
             on_progress(Progress(Stage.ENCODE, len(plans), len(plans)))
         finally:
             for future in pending.values():
                 future.cancel()
+
+
+def piece_settings(config: Config, first_identity: str) -> dict:
+    """What besides the speech shapes a segment's encoded piece (pieces.piece_key): the output's rate, channels
+    and bitrate, the loudness target and ceiling, the fades and the silence between sentences. An episode at the
+    engine's own rate is at the rate of its first clip, which the engine that speaks it decides."""
+    from .mp3 import QUALITY
+
+    output = config.output
+    return {
+        "rate": output.sample_rate or f"spoken by {first_identity}", "channels": 2 if output.stereo else 1,
+        "bitrate": output.bitrate, "loudness": output.loudness, "true_peak": output.true_peak,
+        "fade": config.pauses.fade, "sentence_silence": config.speech.sentence_silence, "encoder": f"LAME -q{QUALITY}",
+    }  # fmt: skip
 
 
 def join_parts(audios: Sequence[Audio]) -> Audio:
@@ -413,8 +453,8 @@ def speak_script(
             quotes = None
     on_progress(Progress(Stage.ENGINE, message=f"{name}: {reason}" + (f"; {note}" if note else "")))
     cache = cache or cache_for(config)
-    clips = synthesize(script, engine, cache, replace(config, speech=settings), on_progress, quotes)
-    episode = write_episode(script, clips, output, config, engine.name, fingerprint)
+    parts = synthesize(script, engine, cache, replace(config, speech=settings), on_progress, quotes)
+    episode = write_episode(script, parts, output, config, engine.name, fingerprint, cache)
     cache.prune()
     on_progress(Progress(Stage.WRITE, message=str(output)))
     return episode

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import soundfile
 from typer.testing import CliRunner
@@ -149,19 +150,58 @@ def test_output_folder_that_is_not_writable(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_disk_full_while_encoding_leaves_nothing(tmp_path, tone_config, monkeypatch):
-    calls = {"count": 0}
-    real_write = soundfile.SoundFile.write
+def test_disk_full_while_writing_the_episode_leaves_nothing(tmp_path, tone_config, monkeypatch):
+    real_open = Path.open
 
-    def full_after_a_while(self, data):
-        calls["count"] += 1
-        if calls["count"] > 3:
-            raise RuntimeError("Error writing to file: No space left on device")
-        return real_write(self, data)
+    class FullAfterAWhile:
+        """The episode's file on a disk that fills up after three writes."""
 
-    monkeypatch.setattr(soundfile.SoundFile, "write", full_after_a_while)
-    with pytest.raises(AudioError, match="No space left on device"):
+        def __init__(self, file):
+            self.file, self.writes = file, 0
+
+        def write(self, data):
+            self.writes += 1
+            if self.writes > 3:
+                raise OSError(28, "No space left on device")
+            return self.file.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc_info):
+            self.file.close()
+
+    def open_on_a_full_disk(self, mode="r", *args, **kwargs):
+        file = real_open(self, mode, *args, **kwargs)
+        return FullAfterAWhile(file) if self.name.endswith(".part") and "w" in mode else file
+
+    monkeypatch.setattr(Path, "open", open_on_a_full_disk)
+    with pytest.raises(OutputError, match="No space left on device"):
         build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "full.mp3")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_encoder_failure_is_a_clean_error_and_leaves_nothing(tmp_path, tone_config, monkeypatch):
+    import lameenc
+
+    real = lameenc.Encoder
+
+    class Refusing:
+        def __init__(self):
+            self.encoder = real()
+
+        def __getattr__(self, name):
+            return getattr(self.encoder, name)
+
+        def encode(self, pcm):
+            raise RuntimeError("LAME encoding failed")  # what lameenc raises when LAME refuses its settings
+
+    monkeypatch.setattr(lameenc, "Encoder", Refusing)
+    with pytest.raises(AudioError, match="encoding the MP3 failed: LAME encoding failed"):
+        build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "broken.mp3")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -496,6 +536,15 @@ def _clips(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.wav"))
 
 
+def _damage(entry: Path, damage: str) -> None:
+    data = bytearray(entry.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    else:
+        data[len(data) // 2 : len(data) // 2 + 64] = os.urandom(64)
+    entry.write_bytes(bytes(data))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncate", "garble"])
 def test_corrupt_cache_entries_are_spoken_again(tmp_path, tone_config, isolated, damage):
@@ -506,12 +555,9 @@ def test_corrupt_cache_entries_are_spoken_again(tmp_path, tone_config, isolated,
     clips = _clips(isolated / "cache")
     assert len(clips) == spoken
     for clip in clips:
-        data = bytearray(clip.read_bytes())
-        if damage == "truncate":
-            data = data[: len(data) // 2]
-        else:
-            data[len(data) // 2 : len(data) // 2 + 64] = os.urandom(64)
-        clip.write_bytes(bytes(data))
+        _damage(clip, damage)
+    for piece in (isolated / "cache").rglob("*.piece"):
+        piece.unlink()  # so the segments need their clips again
     ToneEngine.calls = []
     second = build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "second.mp3")
     assert len(ToneEngine.calls) == spoken  # every damaged clip was spoken again
@@ -519,6 +565,25 @@ def test_corrupt_cache_entries_are_spoken_again(tmp_path, tone_config, isolated,
     a, _ = soundfile.read(tmp_path / "first.mp3")
     b, _ = soundfile.read(tmp_path / "second.mp3")
     assert len(a) == len(b) and float(abs(a - b).max()) < 1e-3
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garble"])
+def test_corrupt_pieces_are_deleted_and_encoded_again(tmp_path, tone_config, isolated, damage):
+    from .conftest import ToneEngine
+
+    build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "first.mp3")
+    pieces = {path: path.read_bytes() for path in (isolated / "cache").rglob("*.piece")}
+    assert pieces
+    for piece in pieces:
+        _damage(piece, damage)
+    ToneEngine.calls = []
+    build_episode(EXAMPLE_ARTICLE, tone_config, output=tmp_path / "second.mp3")
+    assert ToneEngine.calls == []  # the clips were whole: encoded again from them, not spoken
+    # each damaged entry was deleted and the same piece written again in its place
+    assert {path: path.read_bytes() for path in (isolated / "cache").rglob("*.piece")} == pieces
+    a, _ = soundfile.read(tmp_path / "first.mp3")
+    b, _ = soundfile.read(tmp_path / "second.mp3")
+    assert np.array_equal(a, b)
 
 
 def test_cache_refuses_a_folder_of_the_users_own_files(tmp_path):

@@ -104,8 +104,9 @@ def test_sentence_silence_spaces_the_cues(tmp_path):
     episode = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "spaced.mp3")
     cues = parse_vtt(episode.path.with_suffix(".vtt").read_text())
     gaps = [later[0] - earlier[1] for earlier, later in itertools.pairwise(cues)]
-    assert min(gaps) == pytest.approx(0.3, abs=0.002)  # the shortest pause between segments, the list items'
-    assert pytest.approx(0.4, abs=0.002) in gaps  # between sentences of one paragraph
+    # the shortest pause between segments, the list items': a whole number of MP3 frames (576 samples at 16 kHz)
+    assert min(gaps) == pytest.approx(0.3, abs=576 / 2 / 16_000)
+    assert pytest.approx(0.4, abs=0.002) in gaps  # between sentences of one paragraph: exact, inside one piece
 
 
 @pytest.mark.slow
@@ -188,7 +189,8 @@ def test_intro_and_outro_music(tmp_path):
     episode = build_episode(EXAMPLE_ARTICLE, config, output=tmp_path / "music.mp3")
     assert episode.timeline[0][0] == pytest.approx(3.0, abs=0.001)  # speech starts after the lead-in
     assert episode.chapters[0].start == 0
-    assert episode.duration == pytest.approx(plain.duration + 3.0 + 4.0 + 3.0, abs=0.01)  # lead-in, tail, fade
+    # lead-in, tail, fade; the pauses under music are exact, those between pieces a whole number of frames
+    assert episode.duration == pytest.approx(plain.duration + 3.0 + 4.0 + 3.0, abs=576 / 16_000)
     samples, rate = soundfile.read(episode.path, dtype="float32")
 
     def level(start, end):

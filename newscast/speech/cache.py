@@ -1,8 +1,9 @@
-"""Synthesised clips on disk, keyed by engine identity and text, so reruns skip finished work.
+"""Synthesised clips and encoded pieces on disk, so reruns skip finished work.
 
 Each clip is a WAV file named ``<key>-<bytes>-<checksum>.wav`` (key: the engine identity and text; checksum:
-the file's own SHA-256, shortened), in a folder named by the key's first two digits. A clip that does not
-verify (truncated, garbled) is deleted and spoken again. The cache root holds a ``CACHEDIR.TAG`` that says
+the file's own SHA-256, shortened), in a folder named by the key's first two digits; each piece (a segment's
+speech, levelled and encoded: see pieces.py) is a ``.piece`` file named the same way. An entry that does not
+verify (truncated, garbled) is deleted, and spoken or encoded again. The cache root holds a ``CACHEDIR.TAG`` that says
 newscast made it; a folder holding anything else is refused, and pruning only ever deletes the cache's own
 entries, so ``--cache-dir`` pointed at the wrong folder cannot delete a user's files.
 """
@@ -14,21 +15,25 @@ import hashlib
 import io
 import os
 import re
+import shutil
 import tempfile
+import weakref
 from pathlib import Path
 
 import platformdirs
 
-from ..errors import ConfigError
+from ..errors import ConfigError, OutputError
 from ..models import Audio
+from ..pieces import Piece
 
 CACHE_ENV = "NEWSCAST_CACHE_DIR"
 MARKER = "CACHEDIR.TAG"
 # https://bford.info/cachedir/: backup tools skip a folder with this tag; the comment says whose it is.
 MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# newscast clip cache: every file here may be deleted\n"
 _FOLDER = re.compile(r"[0-9a-f]{2}")
-_ENTRY = re.compile(r"(?P<key>[0-9a-f]{64})-(?P<size>\d+)-(?P<checksum>[0-9a-f]{16})\.wav")
-_OWN_FILE = re.compile(r"[0-9a-f]{64}(-\d+-[0-9a-f]{16})?\.wav|tmp\w+\.tmp")  # entries (older ones unchecked), writes
+_ENTRY = re.compile(r"(?P<key>[0-9a-f]{64})-(?P<size>\d+)-(?P<checksum>[0-9a-f]{16})\.(?P<kind>wav|piece)")
+# entries (older clips unchecked), and writes in progress
+_OWN_FILE = re.compile(r"[0-9a-f]{64}(-\d+-[0-9a-f]{16})?\.wav|[0-9a-f]{64}-\d+-[0-9a-f]{16}\.piece|tmp\w+\.tmp")
 
 
 def default_cache_dir(configured: str = "") -> Path:
@@ -44,9 +49,8 @@ def _checksum(data: bytes) -> str:
 
 
 class ClipCache:
-    """One verified WAV file per clip. Writes are atomic: a killed build never leaves a torn entry.
-
-    A clip read is touched, so pruning removes the least recently used clips first.
+    """One verified WAV file per clip, one verified file per piece. Writes are atomic: a killed build never
+    leaves a torn entry. An entry read is touched, so pruning removes the least recently used first.
     """
 
     def __init__(self, directory: Path | None = None, max_bytes: int = 0) -> None:
@@ -83,13 +87,17 @@ class ClipCache:
     def key(identity: str, text: str) -> str:
         return hashlib.sha256(f"{identity}\n{text}".encode()).hexdigest()
 
-    def _entries(self, key: str) -> list[Path]:
+    def _entries(self, key: str, kind: str = "wav") -> list[Path]:
         folder = self.directory / key[:2]
         try:
             names = os.listdir(folder)
         except OSError:
             return []
-        return [folder / name for name in names if name.startswith(key + "-") and _ENTRY.fullmatch(name)]
+        return [
+            folder / name
+            for name in names
+            if name.startswith(key + "-") and name.endswith("." + kind) and _ENTRY.fullmatch(name)
+        ]
 
     def path_for(self, identity: str, text: str) -> Path:
         """Where the clip for this text is kept (the file once it is there)."""
@@ -99,27 +107,54 @@ class ClipCache:
 
     def get(self, identity: str, text: str) -> Audio | None:
         for path in self._entries(self.key(identity, text)):
-            audio = self._verified(path)
+            audio = self._decoded(self._verified(path))
             if audio is None:
                 path.unlink(missing_ok=True)  # damaged: it will be spoken again
                 continue
-            with contextlib.suppress(OSError):
-                os.utime(path)
             return audio
         return None
 
+    def has_piece(self, key: str) -> bool:
+        """Is a piece with this key kept? (Whether it verifies is known only when it is read.)"""
+        return bool(self._entries(key, "piece"))
+
+    def piece(self, key: str) -> Piece | None:
+        for path in self._entries(key, "piece"):
+            data = self._verified(path)
+            piece = None if data is None else Piece.from_bytes(data)
+            if piece is None:
+                path.unlink(missing_ok=True)  # damaged, or of another version: it will be encoded again
+                continue
+            return piece
+        return None
+
+    def put_piece(self, key: str, piece: Piece) -> None:
+        self._store(key, "piece", piece.to_bytes())
+
     @staticmethod
-    def _verified(path: Path) -> Audio | None:
+    def _verified(path: Path) -> bytes | None:
+        """The entry's bytes if they are whole and match their checksum; the entry is touched (recently used)."""
         fields = _ENTRY.fullmatch(path.name)
         assert fields is not None  # _entries only yields matching names
         size = int(fields["size"])
-        import soundfile  # here: a build that finds its episode up to date never loads the audio stack
-
         try:
             with path.open("rb") as file:
                 data = file.read(size + 1)
-            if len(data) != size or _checksum(data) != fields["checksum"]:
-                return None
+        except OSError:
+            return None
+        if len(data) != size or _checksum(data) != fields["checksum"]:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return data
+
+    @staticmethod
+    def _decoded(data: bytes | None) -> Audio | None:
+        if data is None:
+            return None
+        import soundfile  # here: a build that finds its episode up to date never loads the audio stack
+
+        try:
             samples, rate = soundfile.read(io.BytesIO(data), dtype="float32")
         except (OSError, soundfile.LibsndfileError, RuntimeError):
             return None
@@ -128,13 +163,19 @@ class ClipCache:
     def put(self, identity: str, text: str, audio: Audio) -> None:
         import soundfile
 
-        temporary: Path | None = None
         try:
             buffer = io.BytesIO()
             soundfile.write(buffer, audio.samples, audio.sample_rate, format="WAV", subtype="FLOAT")
-            data = buffer.getvalue()
-            key = self.key(identity, text)
-            path = self.directory / key[:2] / f"{key}-{len(data)}-{_checksum(data)}.wav"
+        except Exception:  # an encoder assertion on a full disk (soundfile's own temporary buffers): only speed
+            return
+        self._store(self.key(identity, text), "wav", buffer.getvalue())
+
+    def _store(self, key: str, kind: str, data: bytes) -> None:
+        """Write an entry atomically, replacing older ones of the key; a failure (a full disk, a read-only
+        folder) only costs speed."""
+        temporary: Path | None = None
+        try:
+            path = self.directory / key[:2] / f"{key}-{len(data)}-{_checksum(data)}.{kind}"
             if not self.directory.is_dir():
                 self._tag()
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,16 +185,16 @@ class ClipCache:
                 file.write(data)
             os.replace(temporary, path)
             temporary = None
-            for older in self._entries(key):
+            for older in self._entries(key, kind):
                 if older != path:
                     older.unlink(missing_ok=True)
-        except Exception:  # a full disk, a read-only folder, an encoder assertion: each only costs speed
+        except Exception:  # a full disk, a read-only folder: each only costs speed
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     temporary.unlink(missing_ok=True)
 
     def prune(self) -> int:
-        """Remove the least recently used clips until the cache fits its bound; return how many went.
+        """Remove the least recently used entries until the cache fits its bound; return how many went.
 
         Only the cache's own entries are candidates, and only in a folder tagged as newscast's cache."""
         if not self.max_bytes or not self.directory.is_dir() or not self._tagged():
@@ -163,7 +204,7 @@ class ClipCache:
             if not _FOLDER.fullmatch(folder.name) or not folder.is_dir():
                 continue
             for path in folder.iterdir():
-                if not _OWN_FILE.fullmatch(path.name) or path.suffix != ".wav":
+                if not _OWN_FILE.fullmatch(path.name) or path.suffix not in (".wav", ".piece"):
                     continue
                 with contextlib.suppress(OSError):
                     status = path.stat()
@@ -181,14 +222,13 @@ class ClipCache:
 
 
 class NoCache(ClipCache):
-    """--no-cache: every clip is synthesised afresh and nothing is stored."""
+    """--no-cache: every clip is synthesised afresh. Clips and pieces live in a temporary folder for the build
+    (a correcting second pass reads them back), removed with this object or when the process ends."""
 
     def __init__(self) -> None:
-        self.directory = Path(os.devnull)
-        self.max_bytes = 0
-
-    def get(self, identity: str, text: str) -> Audio | None:
-        return None
-
-    def put(self, identity: str, text: str, audio: Audio) -> None:
-        return None
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="newscast-no-cache-"))
+        except OSError as error:
+            raise OutputError(f"cannot create a scratch folder in {tempfile.gettempdir()}: {error}") from None
+        super().__init__(folder)
+        self._removal = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)

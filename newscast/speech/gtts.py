@@ -17,9 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-import numpy as np
 import requests
-import soundfile
 
 from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
@@ -113,6 +111,8 @@ class GttsEngine:
         parts = [self._speak_chunk(chunk) for chunk in self._chunks(text)]
         if not parts:
             raise EngineError(f"gTTS returned no audio for {text[:40]!r}; {OFFLINE_HINT}")
+        import numpy as np  # here: an engine whose pieces are all cached never loads the audio stack
+
         rate = parts[0].sample_rate
         return Audio(np.concatenate([part.samples for part in parts]), rate)
 
@@ -259,6 +259,9 @@ def chunk_text(text: str, limit: int = MAX_CHUNK) -> list[str]:
 
 
 def decode_mp3(data: bytes) -> Audio:
+    import numpy as np
+    import soundfile
+
     try:
         samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
     except (soundfile.LibsndfileError, RuntimeError) as error:

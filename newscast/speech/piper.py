@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 
-import numpy as np
 import platformdirs
 
 from ..config import EngineOptions, SpeechConfig, setting
@@ -238,6 +237,7 @@ class PiperEngine:
         return f"piper:{self.model_path.name}:length_scale={self.length_scale}:speaker={self.speaker}"
 
     def synthesize(self, text: str) -> Audio:
+        import numpy as np
         from piper import SynthesisConfig
 
         config = SynthesisConfig(length_scale=self.length_scale, speaker_id=self.speaker)
