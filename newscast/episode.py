@@ -15,8 +15,10 @@ pieces levelled and encoded again (and kept, so the next rebuild finds them).
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -39,6 +41,7 @@ if TYPE_CHECKING:  # the audio stack loads only when speech is levelled, mixed o
     from .speech.cache import ClipCache
 
 RETRY_ABOVE_LU = 0.3  # an episode further than this from the target is assembled again
+MADE_AHEAD = 4  # parts whose pieces are being made before the stitching reaches them: bounds the memory
 STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measures 3 dB louder
 
 
@@ -133,9 +136,20 @@ class _Assembler:
 
     # --- parts -----------------------------------------------------------------------------------------------------
     def run(self, parts: Iterable[Part], file: BinaryIO) -> _Assembled:
+        """Stitch the parts in order. Pieces to be made are levelled and encoded by two threads a few parts
+        ahead of the stitching (LAME and numpy let go of the GIL), so the last segments of a build, which are
+        spoken at about the same time, do not wait for each other."""
         last = len(self.script.segments) - 1
-        for index, part in enumerate(parts):
-            self._add(index, part, index == last, file)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="piece") as making:
+            waiting: collections.deque[tuple[int, Part, Future[Piece | None] | None]] = collections.deque()
+            for index, part in enumerate(parts):
+                waiting.append((index, part, self._made_ahead(making, index, part, index == last)))
+                while waiting and (len(waiting) > MADE_AHEAD or waiting[0][2] is None or waiting[0][2].done()):
+                    index, part, made = waiting.popleft()
+                    self._add(index, part, index == last, file, made)
+            while waiting:
+                index, part, made = waiting.popleft()
+                self._add(index, part, index == last, file, made)
         if self.stitcher is None or self.grid is None:
             raise AudioError("nothing to assemble: the script has no segments")
         self._close_mix()
@@ -143,7 +157,20 @@ class _Assembler:
         self.result.loudness = self.grid.loudness()
         return self.result
 
-    def _add(self, index: int, part: Part, last: bool, file: BinaryIO) -> None:
+    def _made_ahead(
+        self, making: ThreadPoolExecutor, index: int, part: Part, last: bool
+    ) -> Future[Piece | None] | None:
+        """The part's piece being made in ``making``, when it is sure to be a piece of its own that the cache does
+        not hold (not the first part, which sets the stream's format, nor one music may lie under)."""
+        music = self.config.music
+        if self.format is None or index == 0 or music.intro or (last and music.outro) or part.cached:
+            return None
+        return making.submit(self._made_piece, part, None)
+
+    def _add(self, index: int, part: Part, last: bool, file: BinaryIO, made: Future[Piece | None] | None) -> None:
+        if made is not None:
+            self._place_piece(part, made.result())
+            return
         if self.mix is not None and self.next_start >= self.mix.start + self.mix.music_end:
             self._close_mix()
         music = self.config.music
@@ -158,18 +185,22 @@ class _Assembler:
             else:
                 self._begin(piece.format.rate, file)
                 piece = piece if piece.format == self.format else None
-        segment = part.segment
-        sting = segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None
         if mixed:
+            segment = part.segment
+            sting = segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None
             intro, outro = self._bed("intro") if index == 0 else None, self._bed("outro") if last else None
             self._add_mixed(part, speech, intro, outro, sting)
             return
+        self._place_piece(part, piece or self._made_piece(part, speech))
+
+    def _place_piece(self, part: Part, piece: Piece | None) -> None:
+        """The part's piece (None: no speech) after a sting when its story has one, where it belongs."""
+        segment = part.segment
         part_start = None
-        if sting:
+        if segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None:
             sting_piece, breath = self._sting_piece()
             part_start = self._place(sting_piece)  # the sting belongs to its story
             self.next_start = part_start + sting_piece.encoded.samples + breath
-        piece = piece or self._made_piece(part, speech)
         start = self._place(piece) if piece is not None else self._silence_to(self.next_start)
         self.result.starts.append((start if part_start is None else part_start) / self.rate)
         samples = piece.encoded.samples if piece is not None else 0

@@ -127,17 +127,21 @@ def synthesize(
     with ThreadPoolExecutor(max_workers=worker_count(engine, config), thread_name_prefix="speak") as pool:
         pending: dict[tuple[str, str], Future[Audio]] = {}
         ready: dict[tuple[str, str], Audio] = {}
+        wanted: dict[tuple[str, str], Engine] = {}
         for plan, kept in zip(plans, cached, strict=True):
             for _, parts in [] if kept else plan:
                 for voice, text in parts:
                     clip_key = (identities[id(voice)], text)
-                    if clip_key in pending or clip_key in ready:
+                    if clip_key in wanted or clip_key in ready:
                         continue
                     audio = cache.get(*clip_key)
                     if audio is None:
-                        pending[clip_key] = pool.submit(speak, voice, text)
+                        wanted[clip_key] = voice
                     else:
                         ready[clip_key] = audio
+        keys = list(wanted)
+        for index in submission_order([len(text) for _, text in keys]):
+            pending[keys[index]] = pool.submit(speak, wanted[keys[index]], keys[index][1])
         on_progress(Progress(Stage.SPEAK, 0, len(plans)))
 
         def heard(voice: Engine, text: str) -> Audio:
@@ -170,6 +174,22 @@ def synthesize(
         finally:
             for future in pending.values():
                 future.cancel()
+
+
+LAST_SHARE = 0.2  # of a build's speech (by characters) submitted longest first
+
+
+def submission_order(lengths: Sequence[int]) -> list[int]:
+    """The order sentences are handed to the workers: the script's, except the last share of the work, longest
+    first. The workers then finish together (the last sentences to start are short) instead of one idling
+    while another speaks a long last sentence; the segments before it are ready in order, as they were."""
+    total, done, head = sum(lengths), 0, len(lengths)
+    for index, length in enumerate(lengths):
+        if done >= (1 - LAST_SHARE) * total:
+            head = index
+            break
+        done += length
+    return [*range(head), *sorted(range(head, len(lengths)), key=lambda index: -lengths[index])]
 
 
 def piece_settings(config: Config, first_identity: str) -> dict:

@@ -250,3 +250,18 @@ def test_a_rebuild_from_cached_pieces_does_not_load_the_audio_stack(tmp_path):
     assert loaded("-c", str(tmp_path / "pauses.toml")) == []
     samples, _ = soundfile.read(tmp_path / "e.mp3")
     assert len(samples) > 0
+
+
+@pytest.mark.parametrize(
+    ("lengths", "order"),
+    [
+        ([], []),
+        ([5], [0]),
+        ([10, 10, 10, 10, 10, 10, 10, 10, 5, 15], [0, 1, 2, 3, 4, 5, 6, 7, 9, 8]),  # the last 20%: longest first
+        ([100, 1, 2, 3], [0, 3, 2, 1]),
+    ],
+)
+def test_the_last_share_of_the_speech_is_handed_out_longest_first(lengths, order):
+    from newscast.pipeline import submission_order
+
+    assert submission_order(lengths) == order
