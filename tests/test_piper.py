@@ -37,6 +37,25 @@ def test_bundled_voice_speaks(tmp_path):
     assert rms > 0.02
 
 
+def test_the_voice_loads_without_graph_rewriting(monkeypatch):
+    """Piper's export is already folded: onnxruntime's optimisations only slowed every cold build's start."""
+    import onnxruntime
+
+    from newscast.speech import piper
+
+    levels = []
+    real = onnxruntime.InferenceSession
+
+    def session(path, sess_options=None, **kwargs):
+        levels.append(sess_options.graph_optimization_level)
+        return real(path, sess_options=sess_options, **kwargs)
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", session)
+    voice = piper._load_session_voice(bundled_model_path(), 1)
+    assert levels == [onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL]
+    assert len(list(voice.synthesize("Hello."))) == 1
+
+
 def test_real_piper_build_end_to_end(tmp_path):
     page = tmp_path / "ferry.txt"
     page.write_text(SHORT_PAGE)
