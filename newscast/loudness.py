@@ -50,12 +50,28 @@ def _k_response(size: int, rate: int) -> np.ndarray:
     return response
 
 
+_BLOCK = 1 << 16  # samples per transform beyond which a signal is filtered in overlapping blocks
+
+
 def _k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
-    length = len(samples) + int(_PAD_SECONDS * rate)
-    size = 1 << (length - 1).bit_length()
-    spectrum = np.fft.rfft(samples.astype(np.float64, copy=False), size)
-    spectrum *= _k_response(size, rate)
-    return np.fft.irfft(spectrum, size)[: len(samples)]
+    """The signal through the K-filter (from rest): one transform for a short signal; a longer one in blocks of
+    a fixed size that overlap by the filter's memory (overlap-save), so the cost grows with the length alone,
+    not with how far it is from the next power of two (up to twice the work)."""
+    samples = samples.astype(np.float64, copy=False)
+    memory = int(_PAD_SECONDS * rate)
+    length = len(samples) + memory
+    if length <= _BLOCK:
+        size = 1 << (length - 1).bit_length()
+        spectrum = np.fft.rfft(samples, size)
+        spectrum *= _k_response(size, rate)
+        return np.fft.irfft(spectrum, size)[: len(samples)]
+    hop = _BLOCK - memory
+    count = -(-len(samples) // hop)
+    padded = np.concatenate((np.zeros(memory), samples, np.zeros(count * hop - len(samples))))
+    blocks = np.lib.stride_tricks.sliding_window_view(padded, _BLOCK)[::hop]
+    spectra = np.fft.rfft(blocks, axis=1)
+    spectra *= _k_response(_BLOCK, rate)
+    return np.fft.irfft(spectra, _BLOCK, axis=1)[:, memory:].reshape(-1)[: len(samples)]
 
 
 class LoudnessMeter:

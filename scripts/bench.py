@@ -2,7 +2,7 @@
 
     python scripts/bench.py                    # every section, in the order below
     python scripts/bench.py piper startup      # some sections
-    python scripts/bench.py profile            # CPU seconds per stage of a cold and a warm build
+    python scripts/bench.py profile            # CPU seconds per stage of a cold, a warm and a stitched build
 
 startup  `newscast --help` and `newscast script` on a saved page (wall, median), against `python -c pass`.
          Target: each at most 0.4 s.
@@ -13,12 +13,16 @@ piper    cold `newscast build --engine piper` of the example article (fresh cach
          after SIGKILL half way.
 batch    a day's news: 20 articles with `newscast batch` (local cluster, default workers, empty clip cache)
          against a shell loop of `python -m piper` over the same 20 script texts (target <= 0.80).
-growth   roundups of 1, 5 and 10 stories (clips cached, so this is the assembly's cost): CPU seconds per minute
-         of audio, against the 1-story roundup (target: within 10%).
+growth   roundups of 1, 5 and 10 stories, each built in a fresh process with its clips cached and its encoded
+         pieces deleted first, so the figure is the assembly's whole work (reading the clips, levelling, encoding,
+         stitching, tags) and the process's one-time costs: CPU seconds of build_episode (imports excluded) per
+         minute of audio, against the 1-story roundup (target: within 10%). For information it also prints the
+         same with the pieces cached (a rebuild that only stitches).
 memory   peak memory of assembling a one-hour episode, against the size of its 16-bit PCM (target <= 1.5).
 gtts     the real gTTS request code against a local endpoint answering after 300 ms: requests in flight at
          once against one at a time (keep the gain).
-profile  CPU seconds per stage (all threads) of a cold and a warm in-process build of the example article.
+profile  CPU seconds per stage (all threads) of in-process builds of the example article: cold (nothing cached),
+         warm (clips cached, encoded pieces not: levelled and encoded again) and stitched (pieces cached too).
 
 Every section prints the load average before it runs: on a shared machine wall times are only comparable
 within one run, which is why every figure is a ratio against a baseline measured alongside it.
@@ -267,12 +271,17 @@ import sys, time
 from pathlib import Path
 from newscast import build_episode, load_config
 from newscast.pipeline import cache_for
-import newscast.episode, newscast.speech.piper, newscast.speech.text  # imported before the clock starts
+# imported before the clock starts (the build imports the audio stack only where it makes audio)
+import importlib.metadata, lameenc, numpy, soundfile, soxr
+import newscast.audio, newscast.episode, newscast.loudness, newscast.mp3, newscast.speech.piper, newscast.speech.text
 
 config = load_config(Path(sys.argv[1]))
 cache = cache_for(config, Path(sys.argv[2]))
+if sys.argv[3] == "drop":  # the clips stay cached, the encoded pieces go: the assembly's whole work is measured
+    for piece in Path(sys.argv[2]).rglob("*.piece"):
+        piece.unlink()
 start = time.process_time()
-episode = build_episode(sys.argv[4:], config, output=Path(sys.argv[3]), cache=cache, force=True)
+episode = build_episode(sys.argv[5:], config, output=Path(sys.argv[4]), cache=cache, force=True)
 print(time.process_time() - start, episode.duration)
 """
 
@@ -286,18 +295,23 @@ def bench_growth(runs: int) -> None:
         config.write_text('[speech]\nengine = "piper"\n')
         fill = [*NEWSCAST, "build", "-c", str(config), "--cache-dir", str(cache), "-o", str(work / "fill.mp3")]
         subprocess.run([*fill, *articles], check=True, capture_output=True)  # speaks every story once
-        per_minute = {}
+        per_minute, stitched = {}, {}
         for stories in (1, 5, 10):  # a roundup of one story is simply that story's episode
-            probe = [sys.executable, "-c", GROWTH_PROBE, str(config), str(cache), str(work / f"r{stories}.mp3"),
-                     *articles[:stories]]  # fmt: skip
-            subprocess.run(probe, check=True, capture_output=True)  # speaks the few new intro sentences
-            measured = [subprocess.run(probe, check=True, capture_output=True, text=True).stdout.split()
-                        for _ in range(runs)]  # fmt: skip
+
+            def probe(pieces: str, stories: int = stories) -> list[str]:
+                command = [sys.executable, "-c", GROWTH_PROBE, str(config), str(cache), pieces,
+                           str(work / f"r{stories}.mp3"), *articles[:stories]]  # fmt: skip
+                return subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
+
+            probe("keep")  # speaks the few new intro sentences
+            measured = [probe("drop") for _ in range(runs)]
             cpu = statistics.median(float(seconds) for seconds, _ in measured)
             minutes = float(measured[0][1]) / 60
             per_minute[stories] = cpu / minutes
+            stitched[stories] = statistics.median(float(probe("keep")[0]) for _ in range(runs)) / minutes
             print(f"growth {stories:2d} stories, {minutes:5.2f} min of audio   {cpu:6.2f} s CPU"
-                  f"   {per_minute[stories]:.3f} s per minute of audio")  # fmt: skip
+                  f"   {per_minute[stories]:.3f} s per minute of audio"
+                  f"   (pieces cached, stitched only: {stitched[stories]:.3f} s per minute)")  # fmt: skip
     for stories in (5, 10):
         ratio = per_minute[stories] / per_minute[1]
         met = "met" if abs(ratio - 1) <= 0.10 else "NOT met"
@@ -310,7 +324,7 @@ import numpy as np
 from pathlib import Path
 from newscast import load_config
 from newscast.episode import write_episode
-from newscast.models import Audio, Clip, Script, Segment
+from newscast.models import Audio, Clip, Part, Script, Segment
 
 rate, seconds = 22050, 3600
 clip_seconds = 20
@@ -319,9 +333,9 @@ segments = [Segment("body", f"paragraph {n}", 500) for n in range(seconds // cli
 script = Script("One hour", tuple(segments))
 rng = np.random.default_rng(0)
 speech = (0.1 * rng.standard_normal(rate * clip_seconds)).astype(np.float32)
-clips = (Clip(segment, Audio(speech.copy(), rate)) for segment in segments)
+parts = (Part(segment, (), lambda segment=segment: Clip(segment, Audio(speech.copy(), rate))) for segment in segments)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-episode = write_episode(script, clips, Path(sys.argv[1]), config, "bench")
+episode = write_episode(script, parts, Path(sys.argv[1]), config, "bench")
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 pcm = episode.duration * rate * 2
 print(f"{episode.duration:.0f} {pcm / 1e6:.1f} {(after - before) / 1e3:.1f} {after / 1e3:.1f}")
@@ -413,11 +427,12 @@ def bench_profile() -> None:
     import newscast.cli  # noqa: F401  (what the console script imports first)
 
     imports = time.process_time() - started
+    import lameenc  # noqa: F401
     import onnxruntime  # noqa: F401
 
-    from newscast import audio, episode, load_config, loudness, pipeline
+    from newscast import audio, episode, load_config, loudness, mp3, pipeline
     from newscast.speech import cache as clip_cache
-    from newscast.speech import piper
+    from newscast.speech import piper, text
 
     audio_imports = time.process_time() - started - imports
     totals: dict[str, float] = {}
@@ -445,17 +460,22 @@ def bench_profile() -> None:
 
     for owner, name, stage in [
         (pipeline, "episode_script", "read article + script"),
+        (text, "speakable", "speech normaliser"),
         (piper, "load_voice", "load the Piper voice"),
         (piper.PiperEngine, "synthesize", "synthesis (Piper)"),
         (clip_cache.ClipCache, "get", "clip cache: read"),
         (clip_cache.ClipCache, "put", "clip cache: write"),
-        (episode, "codec_gain_db", "codec probe (once per setting)"),
-        (audio.Level, "apply", "level each clip (meter + limiter)"),
-        (episode, "prepare_clip", "prepare each clip (resample, fades)"),
-        (episode._Stream, "write", "mix into the stream (limiter, 16-bit copy)"),
-        (loudness.LoudnessMeter, "add", "meter the episode"),
-        (episode._Stream, "_encode", "MP3 encode (LAME)"),
-        (episode._Stream, "reencode", "second pass (only when off target)"),
+        (clip_cache.ClipCache, "piece", "piece cache: read"),
+        (clip_cache.ClipCache, "put_piece", "piece cache: write"),
+        (mp3, "codec_gain_db", "codec probe (once per format)"),
+        (audio.Level, "apply", "level each clip (measure + limiter)"),
+        (audio, "prepare_clip", "prepare each clip (resample, fades)"),
+        (mp3, "encode", "MP3 encode (LAME) of each piece"),
+        (mp3, "_crc16_fast", "CRC-16 of each piece's frames"),
+        (mp3.Stitcher, "add", "stitch: copy a piece's frames"),
+        (mp3.Stitcher, "pad_to", "stitch: silent frames"),
+        (mp3.Stitcher, "close", "stitch: Info frame"),
+        (loudness.LoudnessMeter, "add", "meter music stretches"),
         (episode, "write_tags", "ID3 tags"),
         (episode, "write_sidecars", "sidecars"),
     ]:
@@ -468,8 +488,11 @@ def bench_profile() -> None:
         work = Path(scratch)
         config = load_config(overrides={"speech": {"engine": "piper"}})
         cache = pipeline.cache_for(config, work / "cache")
-        for label in ("cold", "warm"):
+        for label in ("cold", "warm", "stitched"):
             totals.clear()
+            if label == "warm":  # the clips stay cached, the encoded pieces go
+                for piece in (work / "cache").rglob("*.piece"):
+                    piece.unlink()
             wall, cpu = time.perf_counter(), time.process_time()
             built = pipeline.build_episode(EXAMPLE, config, output=work / f"{label}.mp3", cache=cache)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -68,3 +68,13 @@ def test_stereo_sums_its_channels_like_pyloudnorm():
     assert integrated_loudness(stereo, rate) == pytest.approx(reference, abs=0.1)
     both = np.stack((stereo[:, 0], stereo[:, 0]), axis=1)
     assert integrated_loudness(both, rate) - integrated_loudness(stereo[:, 0], rate) == pytest.approx(3.01, abs=0.01)
+
+
+def test_long_signals_are_k_weighted_in_blocks_as_if_whole():
+    from newscast.loudness import _k_response, _k_weighted
+
+    rate = 22_050
+    samples = speech_like(rate, 9, seed=5)  # longer than one block: filtered in overlapping blocks
+    size = 1 << (len(samples) + rate - 1).bit_length()
+    whole = np.fft.irfft(np.fft.rfft(samples.astype(np.float64), size) * _k_response(size, rate), size)[: len(samples)]
+    assert np.abs(_k_weighted(samples, rate) - whole).max() < 1e-6
