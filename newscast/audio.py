@@ -13,7 +13,6 @@ from .gating import ABSOLUTE_GATE
 from .loudness import clip_loudness, limit
 from .models import Clip
 
-STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measures 3 dB louder
 # Sample peaks are held this far under the true-peak ceiling: room for inter-sample peaks and the MP3 codec.
 PEAK_MARGIN_DB = 0.7
 

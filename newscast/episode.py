@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from .config import Config
 from .errors import AudioError, OutputError
 from .files import atomic_output
-from .gating import STEP_SECONDS, StepGrid
+from .gating import STEP_SECONDS, STEREO_OFFSET_DB, StepGrid
 from .metadata import chapters_for, write_sidecars, write_tags
 from .models import Clip, Cue, Episode, Part, Script, SegmentKind
 from .mp3 import Format, Stitcher, audio_checksum, stream_format, supported_rate
@@ -42,7 +42,6 @@ if TYPE_CHECKING:  # the audio stack loads only when speech is levelled, mixed o
 
 RETRY_ABOVE_LU = 0.3  # an episode further than this from the target is assembled again
 MADE_AHEAD = 4  # parts whose pieces are being made before the stitching reaches them: bounds the memory
-STEREO_OFFSET_DB = 10 * math.log10(2)  # the same signal in two channels measures 3 dB louder
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
@@ -161,9 +160,12 @@ class _Assembler:
         self, making: ThreadPoolExecutor, index: int, part: Part, last: bool
     ) -> Future[Piece | None] | None:
         """The part's piece being made in ``making``, when it is sure to be a piece of its own that the cache does
-        not hold (not the first part, which sets the stream's format, nor one music may lie under)."""
+        not hold (not the first part, which sets the stream's format, nor one music may lie under; in a
+        correcting pass the corrected piece may be cached from an earlier build, so it is looked up first)."""
         music = self.config.music
         if self.format is None or index == 0 or music.intro or (last and music.outro) or part.cached:
+            return None
+        if self.correction:
             return None
         return making.submit(self._made_piece, part, None)
 

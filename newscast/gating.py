@@ -15,6 +15,7 @@ RELATIVE_GATE = -10.0
 BLOCK_SECONDS = 0.4
 STEP_SECONDS = 0.1
 STEPS_PER_BLOCK = round(BLOCK_SECONDS / STEP_SECONDS)
+STEREO_OFFSET_DB = 10 * math.log10(2)  # BS.1770 adds the channels: the same signal in two measures 3 dB louder
 
 
 def _level(power: float) -> float:
