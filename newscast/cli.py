@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import sys
@@ -773,3 +774,7 @@ def main() -> None:
             raise
         stderr.print(_unexpected(error), highlight=False, soft_wrap=True)
         sys.exit(1)
+    finally:
+        # The process ends next: a last cyclic collection over everything a build loaded (the voice, the audio
+        # stack) would only delay the exit (0.07 s after a cold build); reference counting still frees it all.
+        gc.freeze()

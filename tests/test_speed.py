@@ -262,3 +262,18 @@ def test_a_changed_language_voice_file_builds_again(tmp_path):
     before = build_fingerprint(script, config)
     voice.write_bytes(b"another voice")
     assert build_fingerprint(script, config) != before
+
+
+def test_the_command_line_leaves_its_objects_to_the_exit(monkeypatch):
+    """No last cyclic collection over a build's objects at exit: it only delayed the end of a cold build."""
+    import gc
+
+    from newscast.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["newscast", "--help"])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
