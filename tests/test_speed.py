@@ -220,7 +220,9 @@ def test_assembly_does_not_hold_the_episode_in_memory(tmp_path):
     from newscast.episode import write_episode
     from newscast.models import Audio, Clip, Part, Script, Segment
 
-    rate, minutes, clip_seconds = 16_000, 10, 5
+    # 20 minutes: the two threads that level and encode ahead hold about 10 MB of working arrays whatever the
+    # length, which next to a 10-minute episode's 20 MB of PCM looked like holding it
+    rate, minutes, clip_seconds = 16_000, 20, 5
     segments = [Segment("body", f"paragraph {n}", 300) for n in range(minutes * 60 // clip_seconds)]
     speech = (0.1 * np.random.default_rng(0).standard_normal(rate * clip_seconds)).astype(np.float32)
 
