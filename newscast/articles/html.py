@@ -12,10 +12,11 @@ import warnings
 
 from ..errors import ArticleError
 from ..models import Article, Dropped
-from . import noise, signals
+from . import labels, noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date
 from .language import declared_language, detect_language, words
+from .layout import PageLayout, continuation
 from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
@@ -105,11 +106,16 @@ def _units(main) -> tuple[list[str], list[float], str]:
             flush()
             if tag == "list":
                 numbered = (child.get("rend") or "").startswith("ol")
-                for number, item in enumerate((c for c in child if c.tag == "item"), 1):
+                items = [item for item in child if item.tag == "item"]
+                item_shares = [_link_share(item) for item in items]
+                # A list of links is a menu or teasers; a list of mostly plain items is the story's, links and all.
+                if sum(share >= LINK_SHARE for share in item_shares) * 2 < len(items):
+                    item_shares = [0.0] * len(items)
+                for number, (item, share) in enumerate(zip(items, item_shares, strict=True), 1):
                     text = _text(item)
                     if text.strip():
                         mark = f"{number}. " if numbered and not text.strip()[:1].isdigit() else "\u2022 "
-                        add(mark + text, _link_share(item))
+                        add(mark + text, share)
             elif tag == "table" and not _is_data_table(child):
                 for cell in child.iter("cell"):  # a layout table: its cells hold the story
                     walk(cell)
@@ -133,15 +139,31 @@ def _units(main) -> tuple[list[str], list[float], str]:
     return units, shares, h1
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
 def _text(element) -> str:
     """An element's text as written: inline markup (links, emphasis) joins without added spaces, so
-    scripts written without spaces stay whole; line breaks and nested blocks part words."""
+    scripts written without spaces stay whole; line breaks and nested blocks part words. Two links side by
+    side with nothing between them ("<ref>social</ref><ref>media</ref>") are two words: trafilatura drops
+    the space between them, and no word is made of two links."""
     parts = [element.text or ""]
+    last_link = ""  # the text of the link just before, when nothing followed it
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
+        text = _text(child)
         separate = tag == "lb" or tag in _BLOCK_TAGS
-        parts.extend((" " if separate else "", _text(child), " " if separate else "", child.tail or ""))
+        between_links = tag == "ref" and _words_meet(last_link, text)
+        parts.extend((" " if separate or between_links else "", text, " " if separate else "", child.tail or ""))
+        last_link = text if tag == "ref" and not child.tail else ""
     return "".join(parts)
+
+
+def _words_meet(before: str, after: str) -> bool:
+    """A letter ends ``before`` and one starts ``after``, in a script written with spaces."""
+    end, start = before[-1:], after[:1]
+    return all(_LETTER.match(ch) and not _UNSPACED.match(ch) for ch in (end, start)) if end and start else False
 
 
 def _link_share(element) -> float:
@@ -216,6 +238,53 @@ def _headline(html: str, h1: str, title: str) -> str:
     return _visible_headline(html, title) or title or h1
 
 
+def _with_continuation(layout: PageLayout, units: list[str], language: str) -> list[str]:
+    """The units with the rest of a story split into chunks that trafilatura passed over, in page order."""
+    chunks = continuation(layout, units, lambda text: signals.is_prose(text, language))
+    if not chunks:
+        return units
+    known = {noise.fingerprint(unit) for unit in units}
+    placed: list[tuple[float, str]] = []
+    position = 0.0
+    for unit in units:
+        found = layout.find(unit, int(position))
+        position = found if found is not None else position + 1e-6
+        placed.append((position, unit))
+    for start, chunk in chunks:
+        texts = [noise.clean_unit(text) for text in chunk]
+        placed.extend((start + index * 1e-3, text) for index, text in enumerate(texts) if text and noise.fingerprint(text) not in known)
+    return [unit for _, unit in sorted(placed, key=lambda pair: pair[0])]
+
+
+# A class or id word that covers this share of the story's prose names the page's layout, not a furniture block.
+_LAYOUT_SHARE = 0.3
+
+
+def _in_furniture_blocks(layout, units: list[str], language: str) -> tuple[list[str], list[Dropped]]:
+    """Drop the units that sit in a block the page itself names as furniture (``<div class="related-posts">``,
+    ``<p class="disclaimer">``, labels.FURNITURE_BLOCK_NAMES), prose or not: the page's own markup is the
+    structural evidence. A name that also covers much of the story (``<body class="has-social-bar">``) is the
+    page's layout and proves nothing."""
+    if not layout.words:
+        return units, []
+    names = [layout.names(found) if found is not None else frozenset() for found in layout.locate(units)]
+    furniture = [held & labels.FURNITURE_BLOCK_NAMES for held in names]
+    prose_words = [len(unit.split()) if signals.is_prose(unit, language) else 0 for unit in units]
+    covered: dict[str, int] = {}
+    for found, words in zip(furniture, prose_words, strict=True):
+        for name in found:
+            covered[name] = covered.get(name, 0) + words
+    layout_names = {name for name, words in covered.items() if words >= _LAYOUT_SHARE * max(1, sum(prose_words))}
+    kept, dropped = [], []
+    for unit, found in zip(units, furniture, strict=True):
+        evidence = sorted(found - layout_names)
+        if evidence:
+            dropped.append(Dropped(unit, f"in a {evidence[0]} block"))
+        else:
+            kept.append(unit)
+    return kept, dropped
+
+
 def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     """Read a saved or fetched HTML news page."""
     tree = _extract_tree(html, url)
@@ -231,6 +300,9 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     ]
     links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
     units = [unit for unit, link in zip(units, linked, strict=True) if not link]
+    layout = PageLayout(html)
+    units = _with_continuation(layout, units, language)
+    units, in_blocks = _in_furniture_blocks(layout, units, language)
     headline = _headline(html, h1, noise.clean_unit(tree.get("title") or ""))
     if h1 and h1 != headline:
         units = [h1, *units]  # an h1 that is not the headline is still the page's text (the edge rules judge it)
@@ -251,6 +323,6 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         blocks=tuple(body.blocks),
         credits=tuple(body.credits),
         source=url or source,
-        dropped=(*links, *body.dropped),
+        dropped=(*links, *in_blocks, *body.dropped),
         language=declared_language(html),
     )
