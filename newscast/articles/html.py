@@ -11,12 +11,12 @@ import re
 import warnings
 
 from ..errors import ArticleError
-from ..models import Article, Dropped
+from ..models import OUTSIDE_THE_ARTICLE, Article, Dropped
 from . import labels, noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date
 from .language import declared_language, detect_language, words
-from .layout import PageLayout, continuation
+from .layout import PageLayout, story_chunks
 from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
@@ -238,46 +238,52 @@ def _headline(html: str, h1: str, title: str) -> str:
     return _visible_headline(html, title) or title or h1
 
 
-def _with_continuation(layout: PageLayout, units: list[str], language: str) -> list[str]:
-    """The units with the rest of a story split into chunks that trafilatura passed over, in page order."""
-    chunks = continuation(layout, units, lambda text: signals.is_prose(text, language))
+def _with_story_chunks(
+    layout: PageLayout, units: list[str], positions: list[int | None], language: str
+) -> tuple[list[str], list[int | None]]:
+    """The units, with the chunks of a split story that trafilatura passed over put back in page order."""
+    chunks = story_chunks(layout, units, positions, lambda text: signals.is_prose(text, language))
     if not chunks:
-        return units
+        return units, positions
     known = {noise.fingerprint(unit) for unit in units}
-    placed: list[tuple[float, str]] = []
-    position = 0.0
-    for unit in units:
-        found = layout.find(unit, int(position))
-        position = found if found is not None else position + 1e-6
-        placed.append((position, unit))
-    for start, chunk in chunks:
-        texts = [noise.clean_unit(text) for text in chunk]
-        placed.extend((start + index * 1e-3, text) for index, text in enumerate(texts) if text and noise.fingerprint(text) not in known)
-    return [unit for _, unit in sorted(placed, key=lambda pair: pair[0])]
+    placed = []  # (where, order, unit, position): units the page has not got stay after the unit before them
+    where = 0
+    for order, (unit, found) in enumerate(zip(units, positions, strict=True)):
+        where = found if found is not None else where
+        placed.append((where, order, unit, found))
+    for start, texts in chunks:
+        for order, text in enumerate(noise.clean_unit(text) for text in texts):
+            if text and noise.fingerprint(text) not in known:
+                found = layout.find(text, start)
+                placed.append((start, len(units) + order, text, found))
+    placed.sort(key=lambda entry: entry[:2])
+    return [entry[2] for entry in placed], [entry[3] for entry in placed]
 
+
+_DATE_LINE_WORDS = 6
 
 # A class or id word that covers this share of the story's prose names the page's layout, not a furniture block.
 _LAYOUT_SHARE = 0.3
 
 
-def _in_furniture_blocks(layout, units: list[str], language: str) -> tuple[list[str], list[Dropped]]:
+def _in_furniture_blocks(
+    layout: PageLayout, units: list[str], positions: list[int | None], language: str
+) -> tuple[list[str], list[Dropped]]:
     """Drop the units that sit in a block the page itself names as furniture (``<div class="related-posts">``,
-    ``<p class="disclaimer">``, labels.FURNITURE_BLOCK_NAMES), prose or not: the page's own markup is the
+    ``<p class="disclaimer">``; labels.FURNITURE_BLOCK_NAMES), prose or not: the page's own markup is the
     structural evidence. A name that also covers much of the story (``<body class="has-social-bar">``) is the
     page's layout and proves nothing."""
-    if not layout.words:
-        return units, []
-    names = [layout.names(found) if found is not None else frozenset() for found in layout.locate(units)]
-    furniture = [held & labels.FURNITURE_BLOCK_NAMES for held in names]
+    names = [labels.FURNITURE_BLOCK_NAMES & layout.names(found) if found is not None else set() for found in positions]
     prose_words = [len(unit.split()) if signals.is_prose(unit, language) else 0 for unit in units]
     covered: dict[str, int] = {}
-    for found, words in zip(furniture, prose_words, strict=True):
-        for name in found:
-            covered[name] = covered.get(name, 0) + words
-    layout_names = {name for name, words in covered.items() if words >= _LAYOUT_SHARE * max(1, sum(prose_words))}
-    kept, dropped = [], []
-    for unit, found in zip(units, furniture, strict=True):
-        evidence = sorted(found - layout_names)
+    for held, count in zip(names, prose_words, strict=True):
+        for name in held:
+            covered[name] = covered.get(name, 0) + count
+    story_layout = {name for name, count in covered.items() if count >= _LAYOUT_SHARE * max(1, sum(prose_words))}
+    kept: list[str] = []
+    dropped: list[Dropped] = []
+    for unit, held in zip(units, names, strict=True):
+        evidence = sorted(held - story_layout)
         if evidence:
             dropped.append(Dropped(unit, f"in a {evidence[0]} block"))
         else:
@@ -293,6 +299,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
+    extracted = list(units)  # all of it is spoken or listed as dropped
     language = detect_language(" ".join(units))
     linked = [
         share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
@@ -301,8 +308,8 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
     units = [unit for unit, link in zip(units, linked, strict=True) if not link]
     layout = PageLayout(html)
-    units = _with_continuation(layout, units, language)
-    units, in_blocks = _in_furniture_blocks(layout, units, language)
+    units, positions = _with_story_chunks(layout, units, layout.locate(units), language)
+    units, in_blocks = _in_furniture_blocks(layout, units, positions, language)
     headline = _headline(html, h1, noise.clean_unit(tree.get("title") or ""))
     if h1 and h1 != headline:
         units = [h1, *units]  # an h1 that is not the headline is still the page's text (the edge rules judge it)
@@ -310,10 +317,16 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
+    date = tree.get("date") or ""
+    used = (headline, author, byline, date)
+    left_out = [
+        Dropped(text, OUTSIDE_THE_ARTICLE)
+        for text in layout.blocks_left_out([*extracted, *units], used)
+        if not (len(text.split()) <= _DATE_LINE_WORDS and find_date(text) and find_date(text) == find_date(date))
+    ]  # the date line is the article's date, used
     body = read_body(units, headline, language, extracted=True)
     if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
-    date = tree.get("date") or ""
     return Article(
         headline=headline,
         **byline_fields(byline),
@@ -323,6 +336,6 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         blocks=tuple(body.blocks),
         credits=tuple(body.credits),
         source=url or source,
-        dropped=(*links, *in_blocks, *body.dropped),
+        dropped=(*links, *in_blocks, *body.dropped, *left_out),
         language=declared_language(html),
     )

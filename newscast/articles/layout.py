@@ -1,30 +1,39 @@
-"""Where each unit of an HTML page sat in its markup: the names of the blocks around it.
+"""Where each unit of an HTML page sat in its markup: the names of the blocks around it, and the story's chunks.
 
 trafilatura hands back the article's text without the page's class and id names, yet those names are the
 plainest structural evidence a page gives: a paragraph inside ``<div class="related-posts">`` or
-``<p class="author-bio">`` is not the story, however well it reads. Each unit is found again in the page
-(by its words, in document order) and gets the words of its ancestors' tags, classes and ids.
+``<p class="disclaimer">`` is not the story, however well it reads. And a page that splits its story into
+chunks between ads (``<div class="body">`` after ``<div class="body">``) may lose every chunk but one to the
+extractor. Each unit is found again in the page by its words, in document order.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _WORD = re.compile(r"\w+")
 _NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_NAME_SEPARATOR = re.compile(r"[\s_\-:./]+")
 _SKIP = {"head", "script", "style", "noscript", "template", "svg", "title"}
 _PROBE_WORDS = 6  # a unit is found by its first few words ...
 _MATCH_WORDS = 40  # ... and told apart from other places they occur by how much more of it follows
+_MAX_WORDS = 300_000  # a page beyond this (a dump, not an article) gives no layout evidence: not worth the memory
+_TEXT_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
+_CHUNK_LEVELS = 3
+# Elements that make a block of text of their own on the page (what --dropped lists as one unit).
+_LAYOUT_BLOCKS = _TEXT_BLOCKS | {
+    "body", "main", "article", "section", "header", "footer", "nav", "aside", "div", "ul", "ol", "dl", "dt", "dd",
+    "table", "tr", "td", "th", "figure", "figcaption", "form", "label", "button", "select", "option", "h1", "address",
+}  # fmt: skip  # how far above the paragraphs' own container the repeated chunk may be
 
 
-def _name_words(value: str) -> set[str]:
-    """ "c-letters-cta__text readingTime" -> {"c", "letters", "cta", "text", "reading", "time", "readingtime"}."""
+def name_words(value: str) -> set[str]:
+    """A class or id attribute's words: "c-letters-cta__text readingTime" -> {"c", "letters", "cta", "text",
+    "reading", "time", "readingtime"}."""
     found: set[str] = set()
-    for name in re.split(r"[\s_\-:./]+", value):
-        if not name:
-            continue
+    for name in _NAME_SEPARATOR.split(value):
         parts = [part.lower() for part in _NAME_PART.findall(name)]
         found.update(parts)
         if len(parts) > 1:
@@ -32,10 +41,13 @@ def _name_words(value: str) -> set[str]:
     return found
 
 
+def _tag(element) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
 def _text_nodes(element) -> Iterator[tuple[str, object]]:
     """Every text node in document order with the element it belongs to (a tail belongs to the parent)."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag.lower() in _SKIP or not tag:
+    if _tag(element) in _SKIP or not _tag(element):
         return
     if element.text:
         yield element.text, element
@@ -49,43 +61,48 @@ class PageLayout:
     """The page's words in document order, each with the element holding it."""
 
     def __init__(self, html: str) -> None:
-        from lxml import html as lxml_html
-
         self.words: list[str] = []
         self.owners: list[object] = []
         self._names: dict[int, frozenset[str]] = {}
-        self._at: dict[tuple[str, ...], list[int]] = {}
+        self._places: dict[str, list[int]] = {}
+        self._node_starts: list[int] = []  # the first word of each text node, and the node's text as written
+        self._node_texts: list[str] = []
         try:
+            from lxml import html as lxml_html
+
             document = lxml_html.fromstring(html)
         except Exception:  # lxml refuses some documents outright: no layout evidence then
             return
         body = document.find("body")
         for text, owner in _text_nodes(body if body is not None else document):
+            self._node_starts.append(len(self.words))
+            self._node_texts.append(text)
             for word in _WORD.findall(text.casefold()):
+                self._places.setdefault(word, []).append(len(self.words))
                 self.words.append(word)
                 self.owners.append(owner)
-        for index in range(len(self.words) - _PROBE_WORDS + 1):
-            self._at.setdefault(tuple(self.words[index : index + _PROBE_WORDS]), []).append(index)
+            if len(self.words) > _MAX_WORDS:
+                self.words, self.owners, self._places = [], [], {}
+                return
 
     def find(self, unit: str, after: int = 0) -> int | None:
-        """Where the unit starts: of the places its first words occur, the one that matches most of it,
-        the first such at or after ``after`` (a title's words may first occur in a breadcrumb)."""
-        unit_words = _WORD.findall(unit.casefold())
-        probe = tuple(unit_words[:_PROBE_WORDS])
-        if not probe:
+        """Where the unit starts: of the places its first words occur, the one that matches most of it, the
+        first such at or after ``after`` (a title's words may occur first in a breadcrumb)."""
+        unit_words = _WORD.findall(unit.casefold())[:_MATCH_WORDS]
+        probe = unit_words[:_PROBE_WORDS]
+        if not probe or not self.words:
             return None
-        if len(probe) < _PROBE_WORDS:
-            places = [i for i in range(len(self.words) - len(probe) + 1) if tuple(self.words[i : i + len(probe)]) == probe]
-        else:
-            places = self._at.get(probe, [])
-        if len(places) <= 1:
-            return places[0] if places else None
-        later = places[bisect.bisect_left(places, after) :] or places
-        return max(later, key=lambda place: (self._matched(place, unit_words), -place))
+        rarest = min(range(len(probe)), key=lambda offset: len(self._places.get(probe[offset], ())))
+        starts = [place - rarest for place in self._places.get(probe[rarest], ()) if place >= rarest]
+        starts = [start for start in starts if self.words[start : start + len(probe)] == probe]
+        if not starts:
+            return None
+        later = starts[bisect.bisect_left(starts, after) :] or starts
+        return max(later, key=lambda start: (self._matched(start, unit_words), -start))
 
-    def _matched(self, place: int, unit_words: list[str]) -> int:
+    def _matched(self, start: int, unit_words: list[str]) -> int:
         count = 0
-        for word, page_word in zip(unit_words[:_MATCH_WORDS], self.words[place : place + _MATCH_WORDS]):
+        for word, page_word in zip(unit_words, self.words[start : start + len(unit_words)], strict=False):
             if word != page_word:
                 break
             count += 1
@@ -102,121 +119,119 @@ class PageLayout:
                 position = found
         return positions
 
-    def enclosing(self, index: int, tag: str):
-        """The innermost ``tag`` element around word ``index`` (None if there is none)."""
-        element = self.owners[index]
-        while element is not None and str(element.tag).lower() != tag:
-            element = element.getparent()
-        return element
-
     def names(self, index: int) -> frozenset[str]:
-        """The words of the tags, classes and ids of the element holding word ``index`` and its ancestors."""
+        """The words of the tags, classes and ids of the element holding word ``index`` and of its ancestors."""
         owner = self.owners[index]
         key = id(owner)
         if key not in self._names:
             found: set[str] = set()
             element = owner
             while element is not None:
-                found.add(str(element.tag).lower())
+                found.add(_tag(element))
                 for attribute in ("class", "id"):
-                    found |= _name_words(element.get(attribute) or "")
+                    found |= name_words(element.get(attribute) or "")
                 element = element.getparent()
             self._names[key] = frozenset(found)
         return self._names[key]
 
+    def blocks_left_out(self, units: list[str], also_used: tuple[str, ...] = ()) -> list[str]:
+        """The page's text blocks (a paragraph, a menu entry, a cell) that none of the units took a word of, in
+        page order: what the extractor left out of the article, so that --dropped can account for all of it.
+        A block that is one of ``also_used`` (the headline, the byline, the date) is not left out."""
+        taken = bytearray(len(self.words))
+        for unit, found in zip(units, self.locate(units), strict=True):
+            if found is not None:
+                end = min(found + len(_WORD.findall(unit)), len(taken))
+                taken[found:end] = b"\x01" * (end - found)
+        used = {tuple(_WORD.findall(text.casefold())) for text in also_used}
+        blocks: list[str] = []
+        start = 0
+        for index in range(1, len(self.words) + 1):
+            if index < len(self.words) and self._block(index) is self._block(start):
+                continue
+            if not any(taken[start:index]) and tuple(self.words[start:index]) not in used:
+                blocks.append(self._text_between(start, index))
+            start = index
+        return [block for block in blocks if block]
 
-def unit_names(html: str, units: list[str]) -> list[frozenset[str]]:
-    """For each unit, the names of the blocks around it in the page (empty when it cannot be found)."""
-    layout = PageLayout(html)
-    names: list[frozenset[str]] = []
-    position = 0
-    for unit in units:
-        index = layout.find(unit, position)
-        if index is None:
-            names.append(frozenset())
-            continue
-        position = index
-        names.append(layout.names(index))
-    return names
+    def _block(self, index: int):
+        element = self.owners[index]
+        while element is not None and _tag(element) not in _LAYOUT_BLOCKS:
+            element = element.getparent()
+        return element
+
+    def _text_between(self, start: int, end: int) -> str:
+        """The page's text (as written) of the text nodes that start between words ``start`` and ``end``."""
+        first = bisect.bisect_left(self._node_starts, start)
+        last = bisect.bisect_left(self._node_starts, end)
+        return " ".join(" ".join(self._node_texts[first:last]).split())
 
 
-_CHUNK_LEVELS = 3
-_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
-_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
-
-
-def _blocks(element) -> Iterator[object]:
-    """The innermost text blocks under an element, in document order."""
+def _text_blocks(element) -> Iterator[object]:
+    """The innermost text blocks (paragraphs, subheadings, list items) under an element, in document order."""
     for child in element:
-        tag = child.tag.lower() if isinstance(child.tag, str) else ""
-        if not tag or tag in _SKIP:
+        if not _tag(child) or _tag(child) in _SKIP:
             continue
-        if tag in _BLOCKS and not any(
-            isinstance(inner.tag, str) and inner.tag.lower() in _BLOCKS for inner in child.iterdescendants()
-        ):
+        if _tag(child) in _TEXT_BLOCKS and not any(_tag(inner) in _TEXT_BLOCKS for inner in child.iterdescendants()):
             yield child
         else:
-            yield from _blocks(child)
+            yield from _text_blocks(child)
 
 
-def _block_unit(block) -> str:
+def _block_text(block) -> str:
     text = " ".join(block.text_content().split())
-    tag = block.tag.lower()
-    if tag == "li" and text:
-        return "\u2022 " + text
-    return text
+    return "\u2022 " + text if text and _tag(block) == "li" else text
 
 
-def continuation(html_layout: PageLayout, units: list[str], is_prose) -> list[tuple[int, list[str]]]:
+def story_chunks(
+    layout: PageLayout, units: list[str], positions: list[int | None], is_prose: Callable[[str], bool]
+) -> list[tuple[int, list[str]]]:
     """The story's text in blocks the extractor passed over: siblings of the story's own block with the same tag
-    and class (pages split a story into "chunks" between ads, and an extractor may keep only one of them).
+    and class (a page splits a story into chunks between ads, and an extractor may keep only one of them).
 
-    Returns (word position, units) for each such chunk that holds prose and none of the units already found.
-    ``is_prose`` judges a unit of text.
+    The story's block is the container of most of the units' prose, or an ancestor a few levels up whose
+    siblings repeat it. Returns (word position, texts) for each sibling that holds prose and none of the units.
     """
-    layout = html_layout
-    if not layout.words:
-        return []
-    positions: list[int | None] = []
-    position = 0
-    for unit in units:
-        found = layout.find(unit, position)
-        positions.append(found)
-        if found is not None:
-            position = found
-    containers: dict[int, tuple[object, int]] = {}
+    held: dict[int, tuple[object, int]] = {}
     for unit, found in zip(units, positions, strict=True):
         if found is None or not is_prose(unit):
             continue
         block = layout.owners[found]
-        while block is not None and not (isinstance(block.tag, str) and block.tag.lower() in _BLOCKS):
+        while block is not None and _tag(block) not in _TEXT_BLOCKS:
             block = block.getparent()
         container = block.getparent() if block is not None else None
-        if container is None:
-            continue
-        held = containers.get(id(container), (container, 0))[1]
-        containers[id(container)] = (container, held + len(unit.split()))
-    if not containers:
+        if container is not None:
+            words = held.get(id(container), (container, 0))[1] + len(unit.split())
+            held[id(container)] = (container, words)
+    if not held:
         return []
-    story = max(containers.values(), key=lambda pair: pair[1])[0]
-    owned = {id(layout.owners[found]) for found in positions if found is not None}
-    chunks = []
-    for _ in range(_CHUNK_LEVELS):  # the repeated chunk may wrap the paragraphs' own container
-        parent, kind = story.getparent(), (story.tag, story.get("class"))
-        if parent is None or str(story.tag).lower() in ("body", "html"):
+    story = max(held.values(), key=lambda pair: pair[1])[0]
+    taken = {id(layout.owners[found]) for found in positions if found is not None}
+    for _ in range(_CHUNK_LEVELS):
+        parent = story.getparent()
+        if parent is None or _tag(story) in ("body", "html"):
             break
-        if kind[1]:
-            for sibling in parent:
-                if sibling is story or (sibling.tag, sibling.get("class")) != kind:
-                    continue
-                if any(id(element) in owned for element in sibling.iter()):
-                    continue  # the extractor already took (some of) it
-                found_units = [text for text in (_block_unit(block) for block in _blocks(sibling)) if text]
-                if not any(is_prose(text) for text in found_units):
-                    continue
-                start = layout.find(found_units[0])
-                chunks.append((start if start is not None else len(layout.words), found_units))
+        chunks = [
+            chunk
+            for sibling in parent
+            if sibling is not story and story.get("class") and _same_kind(sibling, story)
+            if (chunk := _chunk(layout, sibling, taken, is_prose))
+        ]
         if chunks:
-            break
+            return chunks
         story = parent
-    return chunks
+    return []
+
+
+def _same_kind(element, other) -> bool:
+    return element.tag == other.tag and element.get("class") == other.get("class")
+
+
+def _chunk(layout: PageLayout, sibling, taken: set[int], is_prose: Callable[[str], bool]):
+    if any(id(element) in taken for element in sibling.iter()):
+        return None  # the extractor took (some of) it already
+    texts = [text for text in map(_block_text, _text_blocks(sibling)) if text]
+    if not any(is_prose(text) for text in texts):
+        return None
+    start = layout.find(texts[0])
+    return (start if start is not None else len(layout.words), texts)

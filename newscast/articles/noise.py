@@ -513,10 +513,13 @@ def is_metadata_line(text: str) -> bool:
     if opening.strip(" -|\u2013\u2014\u2022") and not _LEADING_DATE.match(opening):
         return False
     ends = [match.start() for match in found[1:]] + [len(text)]
-    return all(len(text[match.end() : end].split()) <= _META_VALUE_WORDS for match, end in zip(found, ends, strict=True))
+    values = [text[match.end() : end] for match, end in zip(found, ends, strict=True)]
+    return all(len(value.split()) <= _META_VALUE_WORDS for value in values)
 
 
-_SOURCE_LINE = re.compile(rf"^\(?(?:{_label_alternatives(labels.SOURCE_WORDS)})\s*:(?:\s*\S.{{0,150}})?$", re.IGNORECASE)
+_SOURCE_LINE = re.compile(
+    rf"^\(?(?:{_label_alternatives(labels.SOURCE_WORDS)})\s*:(?:\s*\S.{{0,150}})?$", re.IGNORECASE
+)
 _SOURCE_LINE_WORDS = 16
 
 
