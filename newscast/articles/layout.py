@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 _WORD = re.compile(r"\w+")
 _NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
@@ -45,7 +46,7 @@ def _tag(element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def _text_nodes(element) -> Iterator[tuple[str, object]]:
+def _text_nodes(element) -> Iterator[tuple[str, Any]]:
     """Every text node in document order with the element it belongs to (a tail belongs to the parent)."""
     if _tag(element) in _SKIP or not _tag(element):
         return
@@ -62,7 +63,7 @@ class PageLayout:
 
     def __init__(self, html: str) -> None:
         self.words: list[str] = []
-        self.owners: list[object] = []
+        self.owners: list[Any] = []
         self._names: dict[int, frozenset[str]] = {}
         self._places: dict[str, list[int]] = {}
         self._node_starts: list[int] = []  # the first word of each text node, and the node's text as written
@@ -167,7 +168,7 @@ class PageLayout:
         return " ".join(" ".join(self._node_texts[first:last]).split())
 
 
-def _text_blocks(element) -> Iterator[object]:
+def _text_blocks(element) -> Iterator[Any]:
     """The innermost text blocks (paragraphs, subheadings, list items) under an element, in document order."""
     for child in element:
         if not _tag(child) or _tag(child) in _SKIP:
@@ -192,7 +193,7 @@ def story_chunks(
     The story's block is the container of most of the units' prose, or an ancestor a few levels up whose
     siblings repeat it. Returns (word position, texts) for each sibling that holds prose and none of the units.
     """
-    held: dict[int, tuple[object, int]] = {}
+    held: dict[int, tuple[Any, int]] = {}
     for unit, found in zip(units, positions, strict=True):
         if found is None or not is_prose(unit):
             continue
