@@ -97,6 +97,11 @@ class Dropped:
     rule: str
 
 
+# The rule of the text an HTML page holds outside its article (menus, footers, comments), which the extractor,
+# not one of the reader's rules, left out.
+OUTSIDE_THE_ARTICLE = "outside the article"
+
+
 @dataclass(frozen=True)
 class Article:
     """What a reader found in a page, with the page furniture already thrown away."""

@@ -100,6 +100,7 @@ def test_example_header_fields():
     assert [block.kind for block in article.blocks].count("item") == 3
     assert article.credits == (
         "CNN's Priya Natarajan reported from Port Alder. Joseph Kemble contributed to this report.",
+        "\u00a9 2017 Cable News Network. All Rights Reserved.",  # the story's rights line closes its credits
     )
 
 

@@ -11,11 +11,12 @@ import re
 import warnings
 
 from ..errors import ArticleError
-from ..models import Article, Dropped
-from . import noise, signals
+from ..models import OUTSIDE_THE_ARTICLE, Article, Dropped
+from . import labels, noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date
 from .language import declared_language, detect_language, words
+from .layout import PageLayout, story_chunks
 from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
@@ -105,11 +106,16 @@ def _units(main) -> tuple[list[str], list[float], str]:
             flush()
             if tag == "list":
                 numbered = (child.get("rend") or "").startswith("ol")
-                for number, item in enumerate((c for c in child if c.tag == "item"), 1):
+                items = [item for item in child if item.tag == "item"]
+                item_shares = [_link_share(item) for item in items]
+                # A list of links is a menu or teasers; a list of mostly plain items is the story's, links and all.
+                if sum(share >= LINK_SHARE for share in item_shares) * 2 < len(items):
+                    item_shares = [0.0] * len(items)
+                for number, (item, share) in enumerate(zip(items, item_shares, strict=True), 1):
                     text = _text(item)
                     if text.strip():
                         mark = f"{number}. " if numbered and not text.strip()[:1].isdigit() else "\u2022 "
-                        add(mark + text, _link_share(item))
+                        add(mark + text, share)
             elif tag == "table" and not _is_data_table(child):
                 for cell in child.iter("cell"):  # a layout table: its cells hold the story
                     walk(cell)
@@ -133,15 +139,31 @@ def _units(main) -> tuple[list[str], list[float], str]:
     return units, shares, h1
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
 def _text(element) -> str:
     """An element's text as written: inline markup (links, emphasis) joins without added spaces, so
-    scripts written without spaces stay whole; line breaks and nested blocks part words."""
+    scripts written without spaces stay whole; line breaks and nested blocks part words. Two links side by
+    side with nothing between them ("<ref>social</ref><ref>media</ref>") are two words: trafilatura drops
+    the space between them, and no word is made of two links."""
     parts = [element.text or ""]
+    last_link = ""  # the text of the link just before, when nothing followed it
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
+        text = _text(child)
         separate = tag == "lb" or tag in _BLOCK_TAGS
-        parts.extend((" " if separate else "", _text(child), " " if separate else "", child.tail or ""))
+        between_links = tag == "ref" and _words_meet(last_link, text)
+        parts.extend((" " if separate or between_links else "", text, " " if separate else "", child.tail or ""))
+        last_link = text if tag == "ref" and not child.tail else ""
     return "".join(parts)
+
+
+def _words_meet(before: str, after: str) -> bool:
+    """A letter ends ``before`` and one starts ``after``, in a script written with spaces."""
+    end, start = before[-1:], after[:1]
+    return all(_LETTER.match(ch) and not _UNSPACED.match(ch) for ch in (end, start)) if end and start else False
 
 
 def _link_share(element) -> float:
@@ -216,6 +238,59 @@ def _headline(html: str, h1: str, title: str) -> str:
     return _visible_headline(html, title) or title or h1
 
 
+def _with_story_chunks(
+    layout: PageLayout, units: list[str], positions: list[int | None], language: str
+) -> tuple[list[str], list[int | None]]:
+    """The units, with the chunks of a split story that trafilatura passed over put back in page order."""
+    chunks = story_chunks(layout, units, positions, lambda text: signals.is_prose(text, language))
+    if not chunks:
+        return units, positions
+    known = {noise.fingerprint(unit) for unit in units}
+    placed = []  # (where, order, unit, position): units the page has not got stay after the unit before them
+    where = 0
+    for order, (unit, found) in enumerate(zip(units, positions, strict=True)):
+        where = found if found is not None else where
+        placed.append((where, order, unit, found))
+    for start, texts in chunks:
+        for order, text in enumerate(noise.clean_unit(text) for text in texts):
+            if text and noise.fingerprint(text) not in known:
+                found = layout.find(text, start)
+                placed.append((start, len(units) + order, text, found))
+    placed.sort(key=lambda entry: entry[:2])
+    return [entry[2] for entry in placed], [entry[3] for entry in placed]
+
+
+_DATE_LINE_WORDS = 6
+
+# A class or id word that covers this share of the story's prose names the page's layout, not a furniture block.
+_LAYOUT_SHARE = 0.3
+
+
+def _in_furniture_blocks(
+    layout: PageLayout, units: list[str], positions: list[int | None], language: str
+) -> tuple[list[str], list[Dropped]]:
+    """Drop the units that sit in a block the page itself names as furniture (``<div class="related-posts">``,
+    ``<p class="disclaimer">``; labels.FURNITURE_BLOCK_NAMES), prose or not: the page's own markup is the
+    structural evidence. A name that also covers much of the story (``<body class="has-social-bar">``) is the
+    page's layout and proves nothing."""
+    names = [labels.FURNITURE_BLOCK_NAMES & layout.names(found) if found is not None else set() for found in positions]
+    prose_words = [len(unit.split()) if signals.is_prose(unit, language) else 0 for unit in units]
+    covered: dict[str, int] = {}
+    for held, count in zip(names, prose_words, strict=True):
+        for name in held:
+            covered[name] = covered.get(name, 0) + count
+    story_layout = {name for name, count in covered.items() if count >= _LAYOUT_SHARE * max(1, sum(prose_words))}
+    kept: list[str] = []
+    dropped: list[Dropped] = []
+    for unit, held in zip(units, names, strict=True):
+        evidence = sorted(held - story_layout)
+        if evidence:
+            dropped.append(Dropped(unit, f"in a {evidence[0]} block"))
+        else:
+            kept.append(unit)
+    return kept, dropped
+
+
 def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     """Read a saved or fetched HTML news page."""
     tree = _extract_tree(html, url)
@@ -224,6 +299,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
+    extracted = list(units)  # all of it is spoken or listed as dropped
     language = detect_language(" ".join(units))
     linked = [
         share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
@@ -231,6 +307,9 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     ]
     links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
     units = [unit for unit, link in zip(units, linked, strict=True) if not link]
+    layout = PageLayout(html)
+    units, positions = _with_story_chunks(layout, units, layout.locate(units), language)
+    units, in_blocks = _in_furniture_blocks(layout, units, positions, language)
     headline = _headline(html, h1, noise.clean_unit(tree.get("title") or ""))
     if h1 and h1 != headline:
         units = [h1, *units]  # an h1 that is not the headline is still the page's text (the edge rules judge it)
@@ -238,10 +317,16 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     byline = ""
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
+    date = tree.get("date") or ""
+    used = (headline, author, byline, date)
+    left_out = [
+        Dropped(text, OUTSIDE_THE_ARTICLE)
+        for text in layout.blocks_left_out([*extracted, *units], used)
+        if not (len(text.split()) <= _DATE_LINE_WORDS and find_date(text) and find_date(text) == find_date(date))
+    ]  # the date line is the article's date, used
     body = read_body(units, headline, language, extracted=True)
     if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
-    date = tree.get("date") or ""
     return Article(
         headline=headline,
         **byline_fields(byline),
@@ -251,6 +336,6 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         blocks=tuple(body.blocks),
         credits=tuple(body.credits),
         source=url or source,
-        dropped=(*links, *body.dropped),
+        dropped=(*links, *in_blocks, *body.dropped, *left_out),
         language=declared_language(html),
     )

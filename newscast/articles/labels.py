@@ -61,6 +61,15 @@ TEASER_LABELS = (
     "veja também",
     "lees ook",
     "czytaj także",
+    "weitere informationen",
+    "mehr informationen",
+    "more information",
+    "más información",
+    "plus d'informations",
+    "ulteriori informazioni",
+    "mais informações",
+    "meer informatie",
+    "więcej informacji",
     "czytaj też",
     "zobacz też",
     "zobacz także",
@@ -75,6 +84,15 @@ LINK_LABELS = (
     "learn more",
     "find out more",
     "dowiedz się więcej",
+    "czytaj więcej",
+    "czytaj dalej",
+    "leia mais",
+    "lees meer",
+    "les mer",
+    "läs mer",
+    "læs mere",
+    "continua a leggere",
+    "continuer la lecture",
     "więcej",
     "mehr",
     "weiterlesen",
@@ -94,6 +112,18 @@ LINK_LABELS = (
     "escucha esta nota aquí",
     "artikel anhören",
     "écouter cet article",
+    "next article",
+    "previous article",
+    "nächster artikel",
+    "vorheriger artikel",
+    "vorschau auf den nächsten artikel",
+    "artículo siguiente",
+    "artículo anterior",
+    "article suivant",
+    "article précédent",
+    "articolo successivo",
+    "następny artykuł",
+    "poprzedni artykuł",
     "last modified",
     "letzte änderung",
     "zuletzt aktualisiert",
@@ -139,6 +169,9 @@ COMMENT_FORM_LINES = (
     "kommentar schreiben",
     "deja un comentario",
     "laisser un commentaire",
+    "beiträge aus dem forum",
+    "from the forum",
+    "aus dem forum",
 )
 
 # Lines that stand between two halves of a story in place of an ad or a player.
@@ -158,6 +191,68 @@ INTERRUPTION_LINES = (
     "publicité",
     "pubblicità",
 )
+
+# Disclaimers a page sets apart in a line of their own ("(Alle Angaben ohne Gewähr)").
+DISCLAIMER_LINES = (
+    "all information without guarantee",
+    "all details without guarantee",
+    "errors and omissions excepted",
+    "alle angaben ohne gewähr",
+    "angaben ohne gewähr",
+    "irrtümer vorbehalten",
+    "änderungen und irrtümer vorbehalten",
+    "sin garantía",
+    "sous réserve d'erreurs",
+    "advertising disclosure",
+    "affiliate disclosure",
+    "affiliate links",
+    "werbehinweis",
+    "transparenzhinweis",
+)
+
+# Share buttons glued to the end of a quotation ("... just like offline business. Click To Tweet").
+SHARE_LABELS = ("click to tweet", "tweet this", "tweet this quote", "share this quote")
+
+# A figure or picture named by its number at the start of its caption ("Abbildung 4:", "Figure 2.").
+FIGURE_WORDS = (
+    "figure", "fig.", "fig", "chart", "graphic", "image", "photo", "picture", "illustration", "abbildung", "abb.",
+    "abb", "bild", "grafik", "foto", "figura", "gráfico", "grafico", "imagen", "ilustración", "immagine",
+    "illustrazione", "rysunek", "rys.", "afbeelding", "figuur",
+)  # fmt: skip
+
+# Labels of a page's metadata line ("Category : Press Releases", "Publicado por: X - Categoria: Y"); a line
+# of them is metadata only when one names the site's filing (TAXONOMY_LABELS), not only a date or a place.
+TAXONOMY_LABELS = (
+    "category", "categories", "filed under", "posted in", "tags", "tagged", "topics", "kategorie", "kategorien",
+    "rubrik", "rubriken", "schlagwörter", "schlagworte", "stichwörter", "themen", "categoría", "categorías",
+    "categoria", "categorias", "etiquetas", "catégorie", "catégories", "étiquettes", "mots-clés", "kategoria",
+    "kategorie wpisu", "tagi", "tag", "argomenti", "categorie", "trefwoorden",
+)  # fmt: skip
+META_LABELS = (
+    *TAXONOMY_LABELS, "date", "news date", "posted", "posted on", "posted by", "published", "published on",
+    "published by", "updated", "author", "datum", "autor", "autorin", "veröffentlicht", "veröffentlicht am",
+    "veröffentlicht von", "fecha", "publicado", "publicado por", "publicado el", "date de publication", "publié",
+    "publié le", "publié par", "data", "data publikacji", "pubblicato", "autore",
+)  # fmt: skip
+
+# A line naming where a figure or a story came from ("Quelle: Landesregierung", "Source: Census Bureau"): a
+# credit at the end of the story, furniture anywhere else.
+SOURCE_WORDS = (
+    "source", "sources", "quelle", "quellen", "quellenangabe", "quellenangaben", "fuente", "fuentes", "fonte",
+    "fontes", "bron", "bronnen", "źródło", "źródła", "kilde", "källa",
+)  # fmt: skip
+
+# Words of the class and id names pages give the blocks that hold furniture (``related-posts``, ``cta``,
+# ``readingTime``; names are split at hyphens, underscores and case changes). Names that pages also give the
+# story itself are left out: "teaser" and "promo" (a German lead is a "Teaser"), "sidebar", "footer", "nav",
+# "widget", "caption", "author", "ad".
+FURNITURE_BLOCK_NAMES = frozenset(
+    {
+        "related", "newsletter", "subscribe", "share", "sharing", "social", "comments", "breadcrumb", "breadcrumbs",
+        "disclaimer", "disclosure", "affiliate", "sponsored", "advert", "cta", "popup", "cookie", "gdpr", "rating",
+        "readingtime",
+    }
+)  # fmt: skip
 
 # Reading-time labels ("Lesezeit: 2 Minuten", "5 min read").
 READ_TIME_WORDS = (
@@ -194,13 +289,15 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 
 
 def _normal(text: str) -> str:
-    """Casefolded, one space between words, a hyphen inside a word as a space ("meist-diskutiert")."""
+    """Casefolded, one space between words, a hyphen inside a word as a space ("meist-diskutiert"), without
+    the marks a label may open with ("*Werbung", "(Alle Angaben ohne Gewähr)", "¡Mira ...")."""
+    text = text.lstrip("*\u2022\u00b7([\u00a1\u00bf \t")
     return " ".join(_INNER_HYPHEN.sub(" ", text.casefold().replace("\u2019", "'")).split())
 
 
 def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(sorted((re.escape(_normal(p)) for p in phrases), key=len, reverse=True))
-    return re.compile(rf"^(?:{alternatives})(?=$|[\s:.,!?\u2026>\u203a\u00bb|\-\u2013\u2014*])")
+    return re.compile(rf"^(?:{alternatives})(?=$|[\s:.,!?\u2026>\u203a\u00bb|\-\u2013\u2014*)\]])")
 
 
 _PATTERNS = {
@@ -211,6 +308,7 @@ _PATTERNS = {
         ("comment form", COMMENT_FORM_LINES),
         ("interruption", INTERRUPTION_LINES),
         ("link label", LINK_LABELS),
+        ("disclaimer", DISCLAIMER_LINES),
     )
 }
 
@@ -225,15 +323,22 @@ def whole_unit_label(text: str) -> str:
         if not match:
             continue
         rest = normal[match.end() :]
-        if len(_WORDS.findall(rest)) <= _EXTRA_WORDS.get(name, 0):
+        if len(_WORDS.findall(rest)) <= _EXTRA_WORDS.get(name, 0) or _closes_label(rest):
             return name
+        if name == "teaser label" and rest.rstrip().endswith(":") and len(_WORDS.findall(rest)) <= 6:
+            return name  # "Weitere Informationen zum Coronavirus in Thüringen:" heads a list of links
         if _ATTRIBUTION.search(rest):
             continue  # "Thanks for signing up, the coach told the volunteers ..." is reported speech
         if name == "paywall" and len(_WORDS.findall(rest)) <= 40:
             return name  # "To view the full story, please subscribe to The Post. You can choose ..."
-        if name == "interruption" and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
-            return name  # "Anzeige: ..."
+        if name in ("interruption", "disclaimer") and _separated(rest) and len(_WORDS.findall(rest)) <= 40:
+            return name  # "Anzeige: ...", "Advertising disclosure: We may receive compensation ..."
     return ""
+
+
+def _closes_label(rest: str) -> bool:
+    """What follows the phrase only closes it: "(Alle Angaben ohne Gewähr)" leaves ")"."""
+    return not _WORDS.search(rest)
 
 
 def _separated(rest: str) -> bool:

@@ -139,14 +139,28 @@ def strip_photo_credits(text: str) -> str:
 
 
 _TRAILING_READ_MORE = re.compile(r"\s*\b(?:Read More|READ MORE|Read more)\s*(?:\.\.\.|\u2026|>+)?\s*$")
+_LINK_PHRASES = "|".join(
+    sorted((re.escape(p) for p in (*labels.LINK_LABELS, *labels.SHARE_LABELS, "read more")), key=len, reverse=True)
+)
+# A link label in brackets ("[czytaj więcej]"), or a share button after the sentence it shares ("... Click To Tweet").
+_TRAILING_LINK_LABEL = re.compile(
+    rf"\s*(?:[\[(]\s*(?:{_LINK_PHRASES})\s*(?:\.\.\.|\u2026|>+)?\s*[\])]"
+    rf"|(?<=[.!?\u2026\"'\u201d\u2019])\s*(?:{'|'.join(re.escape(p) for p in labels.SHARE_LABELS)}))\s*$",
+    re.IGNORECASE,
+)
 
 
 def strip_trailing_read_more(text: str) -> str:
-    """Drop a "Read More" link glued to the end of a paragraph."""
-    if not text.rstrip(" \t\n.\u2026>").lower().endswith("read more"):
-        return text  # the pattern below cannot match: skip its scan of a long paragraph
-    stripped = _TRAILING_READ_MORE.sub("", text)
-    return stripped if stripped else text
+    """Drop a "Read More" link glued to the end of a paragraph, a bracketed link label ("[czytaj więcej]") or
+    a share button after a quotation ("... Click To Tweet")."""
+    tail = text.rstrip(" \t\n.\u2026>")
+    if tail.lower().endswith("read more"):
+        stripped = _TRAILING_READ_MORE.sub("", text)
+        return stripped if stripped else text
+    if tail[-1:] in ")]" or tail[-5:].lower() == "tweet" or tail[-5:].lower() == "quote":
+        stripped = _TRAILING_LINK_LABEL.sub("", text)
+        return stripped if stripped.strip() else text
+    return text
 
 
 _GLUED_SENTENCE = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z][a-z])")
@@ -254,6 +268,9 @@ def _matches_whole(pattern: str) -> re.Pattern[str]:
 _PLAYER_LABEL = _matches_whole(
     r"just watched|replay|more videos\s*(?:\.\.\.|\u2026)?|must watch|now playing|up next|watch now"
     r"|play video|video|autoplay(?: on| off)?|video ad feedback|\d{1,2}:\d{2}(?::\d{2})?"
+    # how long a video stays online: "Video verfügbar bis 28.02.2021"
+    r"|(?:video\s+)?(?:available until|verfügbar bis|disponible hasta|disponible jusqu'(?:au|à)|disponibile fino al)"
+    r"\s+[\w./ -]{1,30}"
 )
 _TITLE_WITH_DURATION = re.compile(r"^(?!.*[.!]\s).{3,120}?\s\d{1,2}:\d{2}(?::\d{2})?$")
 _CLOCK_TIME = re.compile(
@@ -356,7 +373,7 @@ _BANNER = _matches_whole(
 )
 
 
-_BREADCRUMB = re.compile(r"^[\w&' -]{1,30}(?:\s+[|\u203a\u00bb>/\u2022]\s+[\w&' -]{1,30}){1,5}$")
+_BREADCRUMB = re.compile(r"^[\w&' -]{1,30}(?:\s+[|\u203a\u00bb>/\u2022]\s+[\w&' -]{1,30}){1,5}[?!]?$")
 
 
 def is_banner(text: str) -> bool:
@@ -461,6 +478,56 @@ def is_disguised_text(text: str) -> bool:
     return len(mixed) >= _DISGUISED_WORDS and len(mixed) >= 0.2 * len(text.split())
 
 
+_FIGURE_CAPTION = re.compile(
+    rf"^(?:{'|'.join(re.escape(w) for w in labels.FIGURE_WORDS)})\s*\d{{1,3}}[a-z]?\s*[:.|\u2013\u2014-]\s*\S",
+    re.IGNORECASE,
+)
+_FIGURE_CAPTION_WORDS = 60
+
+
+def is_figure_caption(text: str) -> bool:
+    """The caption of a numbered figure ("Abbildung 4: klassische Schwachschicht."); "Figure 3 shows ..." is prose."""
+    return bool(_FIGURE_CAPTION.match(text)) and len(text.split()) <= _FIGURE_CAPTION_WORDS
+
+
+def _label_alternatives(phrases: tuple[str, ...]) -> str:
+    return "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+
+
+_META_LABEL = re.compile(rf"(?<!\w)(?:{_label_alternatives(labels.META_LABELS)})\s*:", re.IGNORECASE)
+_TAXONOMY_LABEL = re.compile(rf"(?<!\w)(?:{_label_alternatives(labels.TAXONOMY_LABELS)})\s*:", re.IGNORECASE)
+_LEADING_DATE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b")
+_META_VALUE_WORDS = 8
+
+
+def is_metadata_line(text: str) -> bool:
+    """A line of the page's filing: "News date : 04/21/2022 Category : Press Releases", "05/10/2018 - Publicado
+    por: Ana Souza - Categoria: Saúde - Tags: ...": two labels or more, one of them the site's category or tags,
+    each with a short value, from the line's start."""
+    if len(text) > 300 or not _TAXONOMY_LABEL.search(text):
+        return False
+    found = list(_META_LABEL.finditer(text))
+    if len(found) < 2:
+        return False
+    opening = text[: found[0].start()]
+    if opening.strip(" -|\u2013\u2014\u2022") and not _LEADING_DATE.match(opening):
+        return False
+    ends = [match.start() for match in found[1:]] + [len(text)]
+    values = [text[match.end() : end] for match, end in zip(found, ends, strict=True)]
+    return all(len(value.split()) <= _META_VALUE_WORDS for value in values)
+
+
+_SOURCE_LINE = re.compile(
+    rf"^\(?(?:{_label_alternatives(labels.SOURCE_WORDS)})\s*:(?:\s*\S.{{0,150}})?$", re.IGNORECASE
+)
+_SOURCE_LINE_WORDS = 16
+
+
+def is_source_line(text: str) -> bool:
+    """ "Quelle: Landesregierung", "Source: Census Bureau", "Quellenangaben:": where a figure or the story came from."""
+    return len(text.split()) <= _SOURCE_LINE_WORDS and bool(_SOURCE_LINE.match(text))
+
+
 def is_label(text: str) -> bool:
     """A paywall, comment-form, teaser or stand-in label (data in labels.py) making up the whole unit."""
     return bool(labels.whole_unit_label(text)) or labels.teaser_line(text)
@@ -485,6 +552,9 @@ FURNITURE = (
     ("address", is_bare_address, False),
     ("photo credit", is_photo_credit, False),
     ("label", is_label, False),
+    ("figure caption", is_figure_caption, False),
+    ("page metadata", is_metadata_line, False),
+    ("source line", is_source_line, True),
     ("disguised text", is_disguised_text, False),
 )
 

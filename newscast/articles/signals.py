@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ..models import Article
-from .language import stoplists, words
+from ..models import OUTSIDE_THE_ARTICLE, Article
+from .language import stoplist, words
 
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
 _UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
@@ -21,7 +21,7 @@ PROSE_MIN_WORDS = 7
 
 def stopword_density(text: str, language: str) -> float:
     found = words(text)
-    stops = stoplists().get(language) or stoplists()["en"]
+    stops = stoplist(language) or stoplist("en")
     return sum(1 for word in found if word in stops) / max(1, len(found))
 
 
@@ -34,8 +34,9 @@ def is_prose(text: str, language: str = "en") -> bool:
     return not language or stopword_density(text, language) >= PROSE_STOPWORD_DENSITY
 
 
-# Cuts out of a spoken paragraph (a gallery flattened into it) are not a unit the reader passed over.
-_CUT_RULES = {"inline gallery", "inline video player", "read more", "photo credit"}
+# Cuts out of a spoken paragraph (a gallery flattened into it) are not a unit the reader passed over, and the
+# text an HTML page holds outside its article (menus, comments) was never the story's.
+_CUT_RULES = {"inline gallery", "inline video player", "read more", "photo credit", OUTSIDE_THE_ARTICLE}
 
 
 def dropped_prose_share(article: Article) -> float:

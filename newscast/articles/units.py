@@ -59,8 +59,16 @@ _CREDIT_MAX_WORDS = 40
 
 
 def is_credit(unit: str, from_end: int) -> bool:
-    """A short credit line near the end ("Jane Roe contributed to this report."), never one mid-story."""
-    return from_end < _CREDIT_TAIL and len(unit.split()) <= _CREDIT_MAX_WORDS and bool(_CREDIT.search(unit))
+    """A short credit line near the end ("Jane Roe contributed to this report.", "© 2019 Associated Press. All
+    rights reserved."), never one mid-story. The story's rights line is its credit: kept with the credits."""
+    return (
+        from_end < _CREDIT_TAIL
+        and len(unit.split()) <= _CREDIT_MAX_WORDS
+        and (bool(_CREDIT.search(unit)) or noise.is_copyright(unit) or noise.is_source_line(unit))
+    )
+
+
+_CREDIT_FURNITURE = {"copyright", "source line"}  # furniture anywhere but at the story's end, where they credit it
 
 
 @dataclass
@@ -91,7 +99,9 @@ def read_body(units: list[str], headline: str, language: str = "en", extracted: 
     furniture = noise.furniture_in_context(units, prose)
     markers = [noise.is_marker(unit) for unit in units] if extracted else []
     for index, unit in enumerate(units):
-        if unit.startswith(TABLE_MARK):
+        if unit.startswith(TABLE_MARK) or (
+            furniture.get(index) in _CREDIT_FURNITURE and is_credit(unit, len(units) - 1 - index)
+        ):
             furniture.pop(index, None)
         elif extracted and furniture.get(index) == "repeated" and not noise.near_marker(units, index, markers):
             furniture.pop(index)
