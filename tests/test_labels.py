@@ -14,6 +14,8 @@ ENTRIES = sorted(
         *labels.PAYWALL_LINES,
         *labels.COMMENT_FORM_LINES,
         *labels.INTERRUPTION_LINES,
+        *labels.DISCLAIMER_LINES,
+        *labels.SHARE_LABELS,
     }
 )
 PAGE = [
@@ -53,6 +55,8 @@ def test_sentence_opening_with_a_label_as_reported_speech_is_spoken(entry):
         ("Leave a Reply", "comment form"),
         ("Story continues below advertisement", "interruption"),
         ("Dowiedz się więcej", "link label"),
+        ("(Alle Angaben ohne Gewähr)", "disclaimer"),
+        ("Weitere Informationen zum Brückenbau in Millbrook:", "teaser label"),
     ],
 )
 def test_label_alone_is_recognised(line, kind):

@@ -98,6 +98,11 @@ def test_analysis_subheading_is_kept():
         "The newsletter, launched by two retired engineers in 2019, now reaches 40,000 readers.",
         "Copyright lawyers said the county's use of the bridge design drawings was fair.",
         "Follow the detour signs, the county said, until the last lane reopens in April.",
+        "Figure 3 in the engineers' report shows the river rising past the old flood mark twice last winter.",
+        "Source: the mayor's office said on Tuesday that the ferry would run again from next spring.",
+        "More information on the repairs, the county said, will be posted at the library every Friday.",
+        "Date and place of the hearing: March 5 at City Hall, the clerk said, with seats for 200 residents.",
+        "Quelle der Mittel ist ein Landesprogramm, sagte die Bürgermeisterin am Dienstag vor dem Rat.",
     ],
 )
 def test_prose_that_starts_like_furniture_is_spoken(sentence):
@@ -131,6 +136,20 @@ FURNITURE = [
     "toggle caption",
     "Leave a Reply Cancel reply",
     "Your email address will not be published. Required fields are marked *",
+    # round 4: captions, metadata and labels of outlets outside the development set
+    "Abbildung 4: Die alte Fähre im Trockendock, kurz vor dem Umbau auf Elektroantrieb.",
+    "Figure 2. Traffic on the bridge by hour, before and after the repairs",
+    "News date : 04/21/2024 Category : Press Releases",
+    "05/03/2024 - Publicado por: Ana Souza - Categoria: Cidades - Tags: ponte, balsa",
+    "Quelle: Landesregierung",
+    "Video verfügbar bis 28.02.2025",
+    "Verkehr | Blog | Brückenbau | Alles klar?",
+    "(Alle Angaben ohne Gewähr)",
+    "*Werbung. Dieser Beitrag enthält Werbung für eine Fährlinie.",
+    "Weitere Informationen zum Brückenbau in Millbrook:",
+    "Vorschau auf den nächsten Artikel",
+    "Beiträge aus dem Forum",
+    "Advertising disclosure: We may receive compensation for some of the links in this story.",
 ]
 
 
@@ -148,6 +167,36 @@ def test_teaser_titles_under_a_label_are_dropped():
     )
     body = spoken_body(read_text(page))
     assert "Neue Brücke" not in body and "Staus im Zentrum" not in body
+
+
+def test_share_button_and_bracketed_link_label_are_cut_from_the_end_of_a_paragraph():
+    quote = "A ferry is a bridge that moves, the captain likes to say."
+    polish = "Prom wrócił na rzekę po sześciu latach przerwy, a pierwszy kurs odbył się we wtorek rano."
+    body = spoken_body(
+        read_text(
+            scrape(HEADLINE, BYLINE, STORY[0], f"{quote} Click To Tweet", f"{polish} [czytaj więcej]", *STORY[2:])
+        )
+    )
+    assert quote in body and "Click To Tweet" not in body
+    assert polish in body and "czytaj" not in body
+
+
+def test_share_label_inside_a_sentence_is_spoken():
+    sentence = "The button under each quote said click to tweet, and the mayor's aides pressed it all morning."
+    assert sentence in spoken_body(read_text(scrape(HEADLINE, BYLINE, STORY[0], sentence, *STORY[2:])))
+
+
+def test_rights_and_source_lines_closing_the_story_are_its_credits():
+    rights = "\u00a9 2024 Harbor Wire Service. All rights reserved. This material may not be redistributed."
+    article = read_text(scrape(HEADLINE, BYLINE, *STORY[2:], "Quelle: dpa", rights))
+    assert article.credits == ("Quelle: dpa", rights)
+    assert spoken_body(article).endswith(STORY[-1])
+
+
+def test_source_line_mid_story_is_furniture_not_a_credit():
+    article = read_text(scrape(HEADLINE, BYLINE, STORY[0], "Source: County traffic office", *STORY[2:]))
+    assert article.credits == ()
+    assert ("Source: County traffic office", "source line") in [(d.text, d.rule) for d in article.dropped]
 
 
 def test_photo_credit_cut_from_a_caption():

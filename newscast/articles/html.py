@@ -181,6 +181,14 @@ _LINK_MAX_WORDS = 30
 _STATEMENT_END = re.compile(r"\w[.)][\"'\u201d\u2019]*$")
 
 
+LINK_TO_ANOTHER_PAGE = "link to another page"
+
+
+def _is_link(unit: str, share: float, language: str) -> bool:
+    """A unit (nearly) all link text, no longer than a teaser, that is not a sentence of the story."""
+    return share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
+
+
 def _linked_statement(unit: str, language: str) -> bool:
     """A sentence of the story that happens to be all link text: prose of seven words or more ending in a
     full stop. Teasers are titles, questions or exclamations ("Jetzt bestellen!", "What is the Fed?")."""
@@ -240,24 +248,27 @@ def _headline(html: str, h1: str, title: str) -> str:
 
 def _with_story_chunks(
     layout: PageLayout, units: list[str], positions: list[int | None], language: str
-) -> tuple[list[str], list[int | None]]:
-    """The units, with the chunks of a split story that trafilatura passed over put back in page order."""
+) -> tuple[list[str], list[int | None], list[Dropped]]:
+    """The units, with the chunks of a split story that trafilatura passed over put back in page order (their
+    links to other pages dropped, as among the units)."""
     chunks = story_chunks(layout, units, positions, lambda text: signals.is_prose(text, language))
-    if not chunks:
-        return units, positions
     known = {noise.fingerprint(unit) for unit in units}
     placed = []  # (where, order, unit, position): units the page has not got stay after the unit before them
     where = 0
     for order, (unit, found) in enumerate(zip(units, positions, strict=True)):
         where = found if found is not None else where
         placed.append((where, order, unit, found))
+    links: list[Dropped] = []
     for start, texts in chunks:
-        for order, text in enumerate(noise.clean_unit(text) for text in texts):
-            if text and noise.fingerprint(text) not in known:
-                found = layout.find(text, start)
-                placed.append((start, len(units) + order, text, found))
+        for order, (text, share) in enumerate((noise.clean_unit(text), share) for text, share in texts):
+            if not text or noise.fingerprint(text) in known:
+                continue
+            if _is_link(text, share, language):
+                links.append(Dropped(text, LINK_TO_ANOTHER_PAGE))
+            else:
+                placed.append((start, len(units) + order, text, layout.find(text, start)))
     placed.sort(key=lambda entry: entry[:2])
-    return [entry[2] for entry in placed], [entry[3] for entry in placed]
+    return [entry[2] for entry in placed], [entry[3] for entry in placed], links
 
 
 _DATE_LINE_WORDS = 6
@@ -301,14 +312,12 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     units, shares, h1 = _units(main if main is not None else tree)
     extracted = list(units)  # all of it is spoken or listed as dropped
     language = detect_language(" ".join(units))
-    linked = [
-        share >= LINK_SHARE and len(unit.split()) <= _LINK_MAX_WORDS and not _linked_statement(unit, language)
-        for unit, share in zip(units, shares, strict=True)
-    ]
-    links = [Dropped(unit, "link to another page") for unit, link in zip(units, linked, strict=True) if link]
+    linked = [_is_link(unit, share, language) for unit, share in zip(units, shares, strict=True)]
+    links = [Dropped(unit, LINK_TO_ANOTHER_PAGE) for unit, link in zip(units, linked, strict=True) if link]
     units = [unit for unit, link in zip(units, linked, strict=True) if not link]
     layout = PageLayout(html)
-    units, positions = _with_story_chunks(layout, units, layout.locate(units), language)
+    units, positions, chunk_links = _with_story_chunks(layout, units, layout.locate(units), language)
+    links += chunk_links
     units, in_blocks = _in_furniture_blocks(layout, units, positions, language)
     headline = _headline(html, h1, noise.clean_unit(tree.get("title") or ""))
     if h1 and h1 != headline:
@@ -321,7 +330,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     used = (headline, author, byline, date)
     left_out = [
         Dropped(text, OUTSIDE_THE_ARTICLE)
-        for text in layout.blocks_left_out([*extracted, *units], used)
+        for text in layout.blocks_left_out([*extracted, *(link.text for link in chunk_links), *units], used)
         if not (len(text.split()) <= _DATE_LINE_WORDS and find_date(text) and find_date(text) == find_date(date))
     ]  # the date line is the article's date, used
     body = read_body(units, headline, language, extracted=True)

@@ -179,19 +179,23 @@ def _text_blocks(element) -> Iterator[Any]:
             yield from _text_blocks(child)
 
 
-def _block_text(block) -> str:
+def _block_text(block) -> tuple[str, float]:
+    """A block's text (a list item with its bullet) and how much of it is link text."""
     text = " ".join(block.text_content().split())
-    return "\u2022 " + text if text and _tag(block) == "li" else text
+    linked = sum(len("".join(link.itertext()).strip()) for link in block.iter("a"))
+    share = min(1.0, linked / len(text)) if text else 0.0
+    return ("\u2022 " + text if text and _tag(block) == "li" else text), share
 
 
 def story_chunks(
     layout: PageLayout, units: list[str], positions: list[int | None], is_prose: Callable[[str], bool]
-) -> list[tuple[int, list[str]]]:
+) -> list[tuple[int, list[tuple[str, float]]]]:
     """The story's text in blocks the extractor passed over: siblings of the story's own block with the same tag
     and class (a page splits a story into chunks between ads, and an extractor may keep only one of them).
 
     The story's block is the container of most of the units' prose, or an ancestor a few levels up whose
-    siblings repeat it. Returns (word position, texts) for each sibling that holds prose and none of the units.
+    siblings repeat it. Returns (word position, [(text, link share)]) for each sibling that holds prose and none
+    of the units.
     """
     held: dict[int, tuple[Any, int]] = {}
     for unit, found in zip(units, positions, strict=True):
@@ -231,8 +235,8 @@ def _same_kind(element, other) -> bool:
 def _chunk(layout: PageLayout, sibling, taken: set[int], is_prose: Callable[[str], bool]):
     if any(id(element) in taken for element in sibling.iter()):
         return None  # the extractor took (some of) it already
-    texts = [text for text in map(_block_text, _text_blocks(sibling)) if text]
-    if not any(is_prose(text) for text in texts):
+    texts = [(text, share) for text, share in map(_block_text, _text_blocks(sibling)) if text]
+    if not any(is_prose(text) for text, _ in texts):
         return None
-    start = layout.find(texts[0])
+    start = layout.find(texts[0][0])
     return (start if start is not None else len(layout.words), texts)

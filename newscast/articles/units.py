@@ -59,16 +59,24 @@ _CREDIT_MAX_WORDS = 40
 
 
 def is_credit(unit: str, from_end: int) -> bool:
-    """A short credit line near the end ("Jane Roe contributed to this report.", "© 2019 Associated Press. All
-    rights reserved."), never one mid-story. The story's rights line is its credit: kept with the credits."""
-    return (
-        from_end < _CREDIT_TAIL
-        and len(unit.split()) <= _CREDIT_MAX_WORDS
-        and (bool(_CREDIT.search(unit)) or noise.is_copyright(unit) or noise.is_source_line(unit))
-    )
+    """A short credit line near the end ("Jane Roe contributed to this report."), never one mid-story."""
+    return from_end < _CREDIT_TAIL and len(unit.split()) <= _CREDIT_MAX_WORDS and bool(_CREDIT.search(unit))
 
 
-_CREDIT_FURNITURE = {"copyright", "source line"}  # furniture anywhere but at the story's end, where they credit it
+# Furniture anywhere but after the story's last paragraph, where it credits the story ("© 2019 Associated Press.
+# All rights reserved.", "Quelle: dpa"): kept with the credits then.
+_CREDIT_FURNITURE = {"copyright", "source line"}
+
+
+def _closing_credits(units: list[str], prose: list[bool], furniture: dict[int, str]) -> set[int]:
+    """The rights and source lines among the last units with no prose after them."""
+    closing: set[int] = set()
+    for index in range(len(units) - 1, max(-1, len(units) - 1 - _CREDIT_TAIL), -1):
+        if prose[index] and furniture.get(index) not in _CREDIT_FURNITURE:
+            break
+        if furniture.get(index) in _CREDIT_FURNITURE and len(units[index].split()) <= _CREDIT_MAX_WORDS:
+            closing.add(index)
+    return closing
 
 
 @dataclass
@@ -98,10 +106,10 @@ def read_body(units: list[str], headline: str, language: str = "en", extracted: 
     prose = [signals.is_prose(unit, language) for unit in units]
     furniture = noise.furniture_in_context(units, prose)
     markers = [noise.is_marker(unit) for unit in units] if extracted else []
+    closing = _closing_credits(units, prose, furniture)
+    closing_texts = {units[index] for index in closing}
     for index, unit in enumerate(units):
-        if unit.startswith(TABLE_MARK) or (
-            furniture.get(index) in _CREDIT_FURNITURE and is_credit(unit, len(units) - 1 - index)
-        ):
+        if unit.startswith(TABLE_MARK) or index in closing:
             furniture.pop(index, None)
         elif extracted and furniture.get(index) == "repeated" and not noise.near_marker(units, index, markers):
             furniture.pop(index)
@@ -116,13 +124,14 @@ def read_body(units: list[str], headline: str, language: str = "en", extracted: 
 
     for index, unit in enumerate(units):
         from_end = len(units) - 1 - index
-        if body.credits and len(unit) < 200 and not is_credit(unit, from_end):
+        credit = is_credit(unit, from_end) or unit in closing_texts
+        if body.credits and len(unit) < 200 and not credit:
             body.dropped.append(Dropped(unit, "page footer after the credits"))
             continue
         following = units[index + 1] if index + 1 < len(units) else ""
         if unit.startswith(TABLE_MARK):
             body.blocks.append(Block(TABLE, unit.removeprefix(TABLE_MARK)))
-        elif is_credit(unit, from_end):
+        elif credit:
             body.credits.append(unit)
         elif noise.BULLET.match(unit) and not (unit[0].isdigit() and not _numbered_neighbour(units, index)):
             # A numbered item keeps its number ("1. Choose the pot"); a symbol bullet is not spoken.
