@@ -279,3 +279,21 @@ def test_the_command_line_leaves_its_objects_to_the_exit(monkeypatch):
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_installed_engines_are_looked_up_once_per_process(monkeypatch):
+    import importlib.metadata
+
+    from newscast import speech
+
+    calls = []
+    real = importlib.metadata.entry_points
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kw: calls.append(kw) or real(**kw))
+    speech._entry_points.cache_clear()
+    try:
+        assert {"piper", "gtts"} <= set(speech.available_engines())
+        assert {"piper", "gtts"} <= set(speech.available_engines())
+        assert speech._load_factory("piper").__name__ == "PiperEngine"
+        assert len(calls) == 1  # every build of a batch asked again: 15 ms each
+    finally:
+        speech._entry_points.cache_clear()

@@ -200,25 +200,32 @@ class ClipCache:
         if not self.max_bytes or not self.directory.is_dir() or not self._tagged():
             return 0
         entries = []
-        for folder in self.directory.iterdir():
-            if not _FOLDER.fullmatch(folder.name) or not folder.is_dir():
-                continue
-            for path in folder.iterdir():
-                if not _OWN_FILE.fullmatch(path.name) or path.suffix not in (".wav", ".piece"):
-                    continue
-                with contextlib.suppress(OSError):
-                    status = path.stat()
-                    entries.append((status.st_mtime, status.st_size, path))
+        with contextlib.suppress(OSError), os.scandir(self.directory) as folders:
+            for folder in folders:
+                if _FOLDER.fullmatch(folder.name) and folder.is_dir(follow_symlinks=False):
+                    entries += self._own_entries(folder.path)
         total = sum(size for _, size, _ in entries)
         removed = 0
-        for _, size, path in sorted(entries):
+        for _, size, path in sorted(entries):  # least recently used first
             if total <= self.max_bytes:
                 break
             with contextlib.suppress(OSError):
-                path.unlink()
+                os.unlink(path)
                 total -= size
                 removed += 1
         return removed
+
+    @staticmethod
+    def _own_entries(folder: str) -> list[tuple[float, int, str]]:
+        """(time of last use, size, path) of the cache's entries in one of its folders."""
+        found = []
+        with contextlib.suppress(OSError), os.scandir(folder) as paths:
+            for path in paths:
+                if _OWN_FILE.fullmatch(path.name) and path.name.endswith((".wav", ".piece")):
+                    with contextlib.suppress(OSError):
+                        status = path.stat(follow_symlinks=False)
+                        found.append((status.st_mtime, status.st_size, path.path))
+        return found
 
 
 class NoCache(ClipCache):
