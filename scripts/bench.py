@@ -7,7 +7,8 @@
 startup  `newscast --help` and `newscast script` on a saved page (wall, median), against `python -c pass`.
          Target: each at most 0.4 s.
 piper    cold `newscast build --engine piper` of the example article (fresh cache, new process) against
-         `python -m piper` speaking the same script text (target <= 0.90, stretch 0.85); then, against that cold
+         `python -m piper` speaking the same script text (target <= 0.90, stretch 0.85), and the synthesis alone
+         (every sentence on newscast's sessions, the voice loaded first: the floor); then, against that cold
          build: a warm rebuild after a config change that keeps every clip (other pauses; target <= 0.10), an
          unchanged rebuild, which only says "up to date" (target < 0.10), the same with --force, and a rerun
          after SIGKILL half way.
@@ -126,10 +127,12 @@ def bench_piper(runs: int) -> None:
         text = script_text(EXAMPLE, work, "script.txt")
         words = len(text.read_text().split())
         print(f"piper  script: {words} words; baseline and builds alternate, so load changes hit both alike")
-        baselines, colds, baseline_cpu, cold_cpu = [], [], [], []
+        baselines, colds, baseline_cpu, cold_cpu, synthesis = [], [], [], [], []
         for _ in range(runs):
             baselines.append(timed(piper_command(text, work / "piper.wav")))
             baseline_cpu.append(CPU_SECONDS[-1])
+            synthesis.append(float(subprocess.run([sys.executable, "-c", SYNTHESIS_PROBE, str(text)], check=True,
+                                                  capture_output=True, text=True).stdout))  # fmt: skip
             cache = tempfile.mkdtemp(dir=work)
             (work / "cold.mp3").unlink(missing_ok=True)  # else the second build is only "up to date"
             colds.append(timed([*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache,
@@ -143,6 +146,9 @@ def bench_piper(runs: int) -> None:
             f"piper   (CPU {cpu_cold:.2f} s, {cpu_cold / cpu_baseline:.2f} of the baseline's; runs: "
             f"baseline {' '.join(f'{x:.2f}' for x in baselines)}, cold {' '.join(f'{x:.2f}' for x in colds)})"
         )
+        alone = statistics.median(synthesis)
+        note = f"ratio {alone / baseline:.2f}: the sentences on newscast's sessions, voice loaded, nothing else"
+        row("piper", "  of which the synthesis alone (the floor)", alone, note)
 
         cache = tempfile.mkdtemp(dir=work)
         build = [*NEWSCAST, "build", str(EXAMPLE), "-e", "piper", "--cache-dir", cache, "-o", str(work / "w.mp3")]
@@ -167,6 +173,27 @@ def bench_piper(runs: int) -> None:
         row("piper", "unchanged rebuild with --force", forced, f"ratio {forced / cold:.2f} vs cold" + cpu_note())
         resumed = resumed_after_kill(work)
         row("piper", "rerun after SIGKILL half way", resumed, f"ratio {resumed / cold:.2f} vs cold")
+
+
+SYNTHESIS_PROBE = """
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+from newscast import load_config
+from newscast.pipeline import worker_count
+from newscast.speech import create_engine
+from newscast.speech.text import speakable, split_sentences
+
+config = load_config(overrides={"speech": {"engine": "piper"}})
+engine = create_engine("piper", config.speech)
+lines = open(sys.argv[1]).read().splitlines()
+sentences = [speakable(s, config.pronunciations, "en", "domain") for line in lines for s in split_sentences(line)]
+sentences = sorted((s for s in sentences if s.strip()), key=len, reverse=True)  # longest first: no idle tail
+engine.voice  # loaded before the clock, as the build loads it while reading the article
+start = time.perf_counter()
+with ThreadPoolExecutor(worker_count(engine, config)) as pool:
+    list(pool.map(engine.synthesize, sentences))
+print(time.perf_counter() - start)
+"""
 
 
 def resumed_after_kill(work: Path) -> float:
