@@ -97,8 +97,8 @@ def test_prose_in_a_block_the_page_names_as_furniture_is_dropped():
     article = read_text(page(body))  # trafilatura keeps both; the page's names say what they are
     assert spoken(article) == PARAGRAPHS[:9]
     rules = {dropped.text: dropped.rule for dropped in article.dropped}
-    assert rules[teaser] == "in a cta block"
-    assert rules[disclaimer] == "in a disclaimer block"
+    assert rules[teaser] == "in a block named cta"
+    assert rules[disclaimer] == "in a block named disclaimer"
 
 
 def test_a_name_the_whole_story_wears_is_the_layout_not_furniture():

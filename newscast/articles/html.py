@@ -271,8 +271,6 @@ def _with_story_chunks(
     return [entry[2] for entry in placed], [entry[3] for entry in placed], links
 
 
-_DATE_LINE_WORDS = 6
-
 # A class or id word that covers this share of the story's prose names the page's layout, not a furniture block.
 _LAYOUT_SHARE = 0.3
 
@@ -296,10 +294,24 @@ def _in_furniture_blocks(
     for unit, held in zip(units, names, strict=True):
         evidence = sorted(held - story_layout)
         if evidence:
-            dropped.append(Dropped(unit, f"in a {evidence[0]} block"))
+            dropped.append(Dropped(unit, f"in a block named {evidence[0]}"))
         else:
             kept.append(unit)
     return kept, dropped
+
+
+_DATE_LINE_WORDS = 6
+
+
+def _outside_the_article(layout: PageLayout, taken: list[str], used: tuple[str, ...], date: str) -> list[Dropped]:
+    """The page's blocks that none of the units ``taken`` (kept or dropped) came from, but for the headline,
+    the byline and the date line, which the article uses."""
+    day = find_date(date)
+    return [
+        Dropped(text, OUTSIDE_THE_ARTICLE)
+        for text in layout.blocks_left_out(taken, (*used, date))
+        if not (day and len(text.split()) <= _DATE_LINE_WORDS and find_date(text) == day)
+    ]
 
 
 def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
@@ -327,12 +339,8 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
     if author:
         byline = author if is_byline(author) else f"By {author.replace(';', ',')}"
     date = tree.get("date") or ""
-    used = (headline, author, byline, date)
-    left_out = [
-        Dropped(text, OUTSIDE_THE_ARTICLE)
-        for text in layout.blocks_left_out([*extracted, *(link.text for link in chunk_links), *units], used)
-        if not (len(text.split()) <= _DATE_LINE_WORDS and find_date(text) and find_date(text) == find_date(date))
-    ]  # the date line is the article's date, used
+    taken = [*extracted, *(link.text for link in chunk_links), *units]
+    left_out = _outside_the_article(layout, taken, (headline, author, byline), date)
     body = read_body(units, headline, language, extracted=True)
     if not body.blocks:
         raise ArticleError(f"no article text found in {where}: it has no paragraphs once page furniture is removed")
