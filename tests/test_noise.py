@@ -139,6 +139,12 @@ CONTEXT = [
     (noise.repeated_units, ["Maine&#39;s ferries go electric", "Maine's ferries go electric", "Body."], {1}),
     # a paragraph doubled by the scrape keeps its first copy
     (noise.repeated_units, ["The vote passed 5 to 4.", "Then it rained.", "The vote passed 5 to 4."], {2}),
+    # a line the story repeats (a meal plan's daily line) keeps its copy away from gallery chrome
+    (
+        noise.repeated_units,
+        ["Eat every 2 hours.", "Day two.", "Lunch is soup.", "Photos: Meals", "Eat every 2 hours.", "Hide Caption"],
+        {4},
+    ),
     # a video title sits between player chrome
     (noise.sandwiched_between_markers, ["JUST WATCHED", "Old ferry", "Replay"], {1}),
     (noise.sandwiched_between_markers, ["A paragraph.", "Another.", "Replay"], set()),

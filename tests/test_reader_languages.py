@@ -187,3 +187,20 @@ def test_a_byline_glued_to_its_date_line_gives_both_fields():
     scrape = SPANISH_SCRAPE.replace("Juan Pérez Gil\n\nPublicado", "Juan Pérez Gil Publicado")
     article = read_text(scrape, "page.txt")
     assert (article.byline, article.iso_date) == ("María López and Juan Pérez Gil", "2022-03-03")
+
+
+def test_a_japanese_scrape_with_english_furniture_keeps_its_paragraphs():
+    # a paragraph of a script written without spaces is one "word" to str.split: it was read as a run of links
+    paragraphs = [
+        "\u30d5\u30a7\u30ea\u30fc\u304c\u516d\u5e74\u3076\u308a\u306b\u6e2f\u306b\u623b\u308a\u3001"
+        "\u521d\u65e5\u306b\u767e\u4eba\u4ee5\u4e0a\u304c\u4e57\u8239\u3057\u307e\u3057\u305f\u3002",
+        "\u8239\u9577\u306f\u3001\u65b0\u3057\u3044\u96fb\u6c17\u30a8\u30f3\u30b8\u30f3\u306f\u9759\u304b"
+        "\u3060\u3068\u8a71\u3057\u307e\u3057\u305f\u3002",
+        "\u5e02\u306f\u6765\u5e74\u3001\u4e8c\u96bb\u76ee\u306e\u8239\u3092\u8cfc\u5165\u3059\u308b"
+        "\u4e88\u5b9a\u3067\u3059\u3002",
+    ]
+    page = ["\u30d5\u30a7\u30ea\u30fc\u304c\u6e2f\u306b\u623b\u308b"]
+    for paragraph in paragraphs:
+        page += [paragraph, "Menu", "Search", "Advertisement"]
+    article = read_text("\n\n".join(page) + "\n")
+    assert [block.text for block in article.blocks] == paragraphs

@@ -140,7 +140,6 @@ def _units(main) -> tuple[list[str], list[float], str]:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 
 
 def _text(element) -> str:
@@ -163,7 +162,9 @@ def _text(element) -> str:
 def _words_meet(before: str, after: str) -> bool:
     """A letter ends ``before`` and one starts ``after``, in a script written with spaces."""
     end, start = before[-1:], after[:1]
-    return all(_LETTER.match(ch) and not _UNSPACED.match(ch) for ch in (end, start)) if end and start else False
+    if not end or not start:
+        return False
+    return all(_LETTER.match(ch) and not signals.UNSPACED_SCRIPT.match(ch) for ch in (end, start))
 
 
 def _link_share(element) -> float:

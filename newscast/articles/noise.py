@@ -20,16 +20,18 @@ from . import labels, signals
 # ---------------------------------------------------------------------------------------------
 # Shared shapes
 
-TERMINAL_PUNCTUATION = (".", "!", "?", ";", ":", ",", '"', "'", "\u201d", "\u2019", ")", "\u2026")
+TERMINAL_PUNCTUATION = (
+    ".", "!", "?", ";", ":", ",", '"', "'", "\u201d", "\u2019", ")", "\u2026", "\u3002", "\uff01", "\uff1f", "\u300d",
+)  # fmt: skip
 BULLET = re.compile(r"^(?:[\u2022\u00b7\u25aa\u25e6\u2023*\-\u2013]|\d{1,2}[.)])\s+(?=\S)")
 DURATION = re.compile(r"\s*\b\d{1,2}:\d{2}(?::\d{2})?$")
 
 
 def is_heading_like(text: str) -> bool:
     """Short, unpunctuated and capitalised: a subheading, a teaser or a video title."""
-    words = text.split()
+    words = signals.word_count(text)
     return (
-        0 < len(words) <= 12
+        0 < words <= 12
         and len(text) <= 90
         and not text.endswith(TERMINAL_PUNCTUATION)
         and (text[0].isupper() or text[0].isdigit() or text[0] in "\"'\u201c")
@@ -583,8 +585,8 @@ def near_marker(units: list[str], index: int, markers: list[bool], reach: int = 
 def repeated_units(units: list[str], markers: list[bool] | None = None) -> set[int]:
     """Repeated lines are furniture: gallery captions, video titles, teaser twins.
 
-    A line repeated next to gallery or player chrome goes with all its copies; any other repeated
-    line (a subheading, a pull quote, a scrape that doubled a block) keeps its first copy.
+    The copies of a repeated line next to gallery or player chrome go; of its other copies (a subheading, a
+    pull quote, a scrape that doubled a block, a line a meal plan gives every day) the first stays.
     """
     markers = markers if markers is not None else [is_marker(unit) for unit in units]
     positions: dict[str, list[int]] = {}
@@ -596,10 +598,9 @@ def repeated_units(units: list[str], markers: list[bool] | None = None) -> set[i
     for indices in positions.values():
         if len(indices) < 2:
             continue
-        if any(near_marker(units, i, markers) for i in indices):
-            drop.update(indices)
-        else:
-            drop.update(indices[1:])
+        chrome = {i for i in indices if near_marker(units, i, markers)}
+        drop.update(chrome)
+        drop.update([i for i in indices if i not in chrome][1:])
     return drop
 
 
@@ -733,7 +734,7 @@ def furniture_in_context(units: list[str], prose: list[bool] | None = None) -> d
 
 def _is_link_text(unit: str) -> bool:
     """A few words with no sentence end, in any case: a menu entry or a footer link ("email newsletters")."""
-    return len(unit.split()) <= 5 and not unit.endswith(TERMINAL_PUNCTUATION) and not BULLET.match(unit)
+    return signals.word_count(unit) <= 5 and not unit.endswith(TERMINAL_PUNCTUATION) and not BULLET.match(unit)
 
 
 def teaser_runs(units: list[str]) -> set[int]:

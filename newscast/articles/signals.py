@@ -13,10 +13,16 @@ from ..models import OUTSIDE_THE_ARTICLE, Article
 from .language import stoplist, words
 
 _SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019)\]]*(?:\s|$)")
-_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+# Scripts written without spaces between words (Chinese, Japanese, Thai; Korean is spaced by words' groups).
+UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
 # The share of function words in running text (jusText calls 0.30 "high"); menus and labels have few.
 PROSE_STOPWORD_DENSITY = 0.2
 PROSE_MIN_WORDS = 7
+
+
+def word_count(text: str) -> int:
+    """Words, counting scripts written without spaces (Chinese, Japanese, Thai) at two characters a word."""
+    return len(text.split()) + len(UNSPACED_SCRIPT.findall(text)) // 2
 
 
 def stopword_density(text: str, language: str) -> float:
@@ -27,7 +33,7 @@ def stopword_density(text: str, language: str) -> float:
 
 def is_prose(text: str, language: str = "en") -> bool:
     """Reads like running text: several words, a sentence end, and the function words of the page's language."""
-    if _UNSPACED_SCRIPT.search(text):  # no spaces to count words by: length and a sentence end
+    if UNSPACED_SCRIPT.search(text):  # no spaces to count words by: length and a sentence end
         return len(text) >= 25 and bool(_SENTENCE_END.search(text))
     if len(text.split()) < PROSE_MIN_WORDS or not _SENTENCE_END.search(text):
         return False

@@ -167,14 +167,6 @@ def _highlights_label_ahead(units: list[str], index: int, start: int, context: d
     return False
 
 
-_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
-
-
-def word_count(text: str) -> int:
-    """Words, counting scripts written without spaces (Chinese, Japanese, Thai) at two characters a word."""
-    return len(text.split()) + len(_UNSPACED_SCRIPT.findall(text)) // 2
-
-
 def _byline_follows(units: list[str]) -> bool:
     for unit in units:
         if is_byline(unit) or is_date_line(unit):
@@ -202,7 +194,7 @@ def _is_headline(unit: str, following: list[str], first: bool = False) -> bool:
     if unit.endswith((".", "\u3002")):
         over_longer = bool(following) and len(following[0]) > len(unit) and len(unit.split()) >= 4
         return (header_follows and len(unit) <= 120) or (first and over_longer and len(unit) <= 160)
-    words = word_count(unit)
+    words = signals.word_count(unit)
     return words >= 3 or (words == 2 and header_follows)
 
 
