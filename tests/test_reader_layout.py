@@ -170,3 +170,12 @@ def test_text_outside_the_article_does_not_count_towards_the_dropped_prose_warni
     from newscast.articles.signals import dropped_prose_share
 
     assert dropped_prose_share(read_text(FULL_PAGE)) == 0
+
+
+def test_a_date_in_front_of_the_h1_is_not_the_headline_s():
+    html = page(paragraphs(PARAGRAPHS[:5])).replace(
+        f"<h1>{HEADLINE}</h1>", f'<h1><span class="date">27.01.2025</span>{HEADLINE}</h1>'
+    )
+    article = read_text(html)
+    assert article.headline == HEADLINE
+    assert spoken(article) == PARAGRAPHS[:5]

@@ -238,6 +238,10 @@ def _visible_headline(html: str, title: str) -> str:
     return ""
 
 
+# A date a page puts in front of its h1 ("<span class=date>27.01.2022</span>Mineral oil sales"): not the headline's.
+_LEADING_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?=[^\W\d_]|\s+[^\W\d_])\s*")
+
+
 def _headline(html: str, h1: str, title: str) -> str:
     """The h1 in the article; but a shorter h1 that shares no word with the page's title is a section or
     site name ("Pressemitteilungen", "While you are here..."): then the page's own h1 that matches the
@@ -323,6 +327,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
+    h1 = _LEADING_DATE.sub("", h1)
     extracted = list(units)  # all of it is spoken or listed as dropped
     language = detect_language(" ".join(units))
     linked = [_is_link(unit, share, language) for unit, share in zip(units, shares, strict=True)]
