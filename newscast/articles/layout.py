@@ -46,16 +46,20 @@ def _tag(element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def _text_nodes(element) -> Iterator[tuple[str, Any]]:
-    """Every text node in document order with the element it belongs to (a tail belongs to the parent)."""
-    if _tag(element) in _SKIP or not _tag(element):
-        return
-    if element.text:
-        yield element.text, element
-    for child in element:
-        yield from _text_nodes(child)
-        if child.tail:
-            yield child.tail, element
+def _text_nodes(root) -> Iterator[tuple[str, Any]]:
+    """Every text node in document order with the element it belongs to (a tail belongs to the parent),
+    leaving out what is never read (scripts, styles) and comments."""
+    from lxml import etree
+
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, element in walker:
+        if event == "start":
+            if _tag(element) in _SKIP:
+                walker.skip_subtree()
+            elif element.text:
+                yield element.text, element
+        elif element.tail and element is not root:  # the end of an element, or a comment: its tail follows
+            yield element.tail, element.getparent()
 
 
 class PageLayout:
@@ -69,10 +73,13 @@ class PageLayout:
         self._node_starts: list[int] = []  # the first word of each text node, and the node's text as written
         self._node_texts: list[str] = []
         try:
-            from lxml import html as lxml_html
+            from lxml import etree
 
-            document = lxml_html.fromstring(html)
+            # lxml's plain HTML tree: lxml.html's element classes cost a lookup on every element touched
+            document = etree.fromstring(html, etree.HTMLParser())
         except Exception:  # lxml refuses some documents outright: no layout evidence then
+            return
+        if document is None:
             return
         body = document.find("body")
         for text, owner in _text_nodes(body if body is not None else document):
@@ -146,17 +153,31 @@ class PageLayout:
                 taken[found:end] = b"\x01" * (end - found)
         used = {tuple(_WORD.findall(text.casefold())) for text in also_used}
         blocks: list[str] = []
-        start = 0
-        for index in range(1, len(self.words) + 1):
-            if index < len(self.words) and self._block(index) is self._block(start):
-                continue
-            if not any(taken[start:index]) and tuple(self.words[start:index]) not in used:
-                blocks.append(self._text_between(start, index))
-            start = index
+        for start, end in self._block_spans():
+            if not any(taken[start:end]) and tuple(self.words[start:end]) not in used:
+                blocks.append(self._text_between(start, end))
         return [block for block in blocks if block]
 
-    def _block(self, index: int):
-        element = self.owners[index]
+    def _block_spans(self) -> Iterator[tuple[int, int]]:
+        """(first word, end) of each run of words held by the same block, found once per text node (its words
+        share one owner), not once per word."""
+        starts = [start for start in self._node_starts if start < len(self.words)]
+        blocks: dict[int, Any] = {}
+        run_start, run_block = 0, None
+        for start in starts:
+            owner = self.owners[start]
+            if id(owner) not in blocks:
+                blocks[id(owner)] = self._block(owner)
+            if start and blocks[id(owner)] is not run_block:
+                yield run_start, start
+                run_start = start
+            run_block = blocks[id(owner)]
+        if self.words:
+            yield run_start, len(self.words)
+
+    @staticmethod
+    def _block(element):
+        """The nearest ancestor (or the element) that makes a block of its own on the page."""
         while element is not None and _tag(element) not in _LAYOUT_BLOCKS:
             element = element.getparent()
         return element
@@ -181,7 +202,7 @@ def _text_blocks(element) -> Iterator[Any]:
 
 def _block_text(block) -> tuple[str, float]:
     """A block's text (a list item with its bullet) and how much of it is link text."""
-    text = " ".join(block.text_content().split())
+    text = " ".join("".join(block.itertext()).split())
     linked = sum(len("".join(link.itertext()).strip()) for link in block.iter("a"))
     share = min(1.0, linked / len(text)) if text else 0.0
     return ("\u2022 " + text if text and _tag(block) == "li" else text), share
