@@ -16,7 +16,7 @@ from . import labels, noise, signals
 from .byline import byline_fields, is_byline
 from .dates import find_date
 from .language import declared_language, detect_language, words
-from .layout import PageLayout, story_chunks
+from .layout import PageLayout, link_share, story_chunks
 from .units import TABLE_MARK, read_body
 
 _DOCUMENT_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
@@ -107,7 +107,7 @@ def _units(main) -> tuple[list[str], list[float], str]:
             if tag == "list":
                 numbered = (child.get("rend") or "").startswith("ol")
                 items = [item for item in child if item.tag == "item"]
-                item_shares = [_link_share(item) for item in items]
+                item_shares = [link_share(item, "ref") for item in items]
                 # A list of links is a menu or teasers; a list of mostly plain items is the story's, links and all.
                 if sum(share >= LINK_SHARE for share in item_shares) * 2 < len(items):
                     item_shares = [0.0] * len(items)
@@ -131,7 +131,7 @@ def _units(main) -> tuple[list[str], list[float], str]:
             elif tag == "head" and child.get("rend") == "h1" and not h1:
                 h1 = noise.clean_unit(_text(child))
             else:
-                add(_text(child), _link_share(child))
+                add(_text(child), link_share(child, "ref"))
             loose.append(child.tail or "")
         flush()
 
@@ -165,13 +165,6 @@ def _words_meet(before: str, after: str) -> bool:
     if not end or not start:
         return False
     return all(_LETTER.match(ch) and not signals.UNSPACED_SCRIPT.match(ch) for ch in (end, start))
-
-
-def _link_share(element) -> float:
-    """How much of an element's text is link text (jusText's link density)."""
-    total = len("".join(element.itertext()).strip())
-    linked = sum(len("".join(ref.itertext()).strip()) for ref in element.iter("ref"))
-    return linked / total if total else 0.0
 
 
 # A unit that is (nearly) all link text and no longer than a teaser is a link to another page.
@@ -239,7 +232,7 @@ def _visible_headline(html: str, title: str) -> str:
 
 
 # A date a page puts in front of its h1 ("<span class=date>27.01.2022</span>Mineral oil sales"): not the headline's.
-_LEADING_DATE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?=[^\W\d_]|\s+[^\W\d_])\s*")
+_DATE_BEFORE_H1 = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?=[^\W\d_]|\s+[^\W\d_])\s*")
 
 
 def _headline(html: str, h1: str, title: str) -> str:
@@ -327,7 +320,7 @@ def parse_html(html: str, source: str = "", url: str | None = None) -> Article:
         raise ArticleError(f"no article text found in {where}: it looks like a home, index or navigation page")
     main = tree.find("main")
     units, shares, h1 = _units(main if main is not None else tree)
-    h1 = _LEADING_DATE.sub("", h1)
+    h1 = _DATE_BEFORE_H1.sub("", h1)
     extracted = list(units)  # all of it is spoken or listed as dropped
     language = detect_language(" ".join(units))
     linked = [_is_link(unit, share, language) for unit, share in zip(units, shares, strict=True)]

@@ -77,10 +77,6 @@ def stoplist(code: str) -> frozenset[str]:
     return frozenset(word for text in _stoplist_texts().get(code, ()) for word in text.splitlines())
 
 
-def stoplist_codes() -> list[str]:
-    return list(_stoplist_texts())
-
-
 _HEAD_WORDS = 100  # each list's commonest words: enough to rank the languages ...
 _CANDIDATES = 6  # ... and the best few are then counted with their whole lists
 
@@ -135,11 +131,13 @@ def guess_language(text: str) -> str:
     if not shares or shares[0][0] < GUESS_MIN_SHARE:
         return ""
     best, code = shares[0]
+    winner = stoplist(code)
     for share, rival in shares[1:]:
         if share < GUESS_CLOSE * best:
             break
-        own = sum(1 for word in sample if word in stoplist(code) and word not in stoplist(rival))
-        theirs = sum(1 for word in sample if word in stoplist(rival) and word not in stoplist(code))
+        other = stoplist(rival)
+        own = sum(1 for word in sample if word in winner and word not in other)
+        theirs = sum(1 for word in sample if word in other and word not in winner)
         if own == 0 or own < GUESS_MIN_LEAD * theirs:
             return ""
     return code

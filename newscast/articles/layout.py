@@ -22,12 +22,12 @@ _PROBE_WORDS = 6  # a unit is found by its first few words ...
 _MATCH_WORDS = 40  # ... and told apart from other places they occur by how much more of it follows
 _MAX_WORDS = 300_000  # a page beyond this (a dump, not an article) gives no layout evidence: not worth the memory
 _TEXT_BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
-_CHUNK_LEVELS = 3
+_CHUNK_LEVELS = 3  # how far above the paragraphs' own container the repeated chunk may be
 # Elements that make a block of text of their own on the page (what --dropped lists as one unit).
 _LAYOUT_BLOCKS = _TEXT_BLOCKS | {
     "body", "main", "article", "section", "header", "footer", "nav", "aside", "div", "ul", "ol", "dl", "dt", "dd",
     "table", "tr", "td", "th", "figure", "figcaption", "form", "label", "button", "select", "option", "h1", "address",
-}  # fmt: skip  # how far above the paragraphs' own container the repeated chunk may be
+}  # fmt: skip
 
 
 def name_words(value: str) -> set[str]:
@@ -200,12 +200,18 @@ def _text_blocks(element) -> Iterator[Any]:
             yield from _text_blocks(child)
 
 
+def link_share(element, link_tag: str = "a") -> float:
+    """How much of an element's text is link text (jusText's link density); trafilatura's tree calls links
+    ``ref``."""
+    total = len("".join(element.itertext()).strip())
+    linked = sum(len("".join(link.itertext()).strip()) for link in element.iter(link_tag))
+    return linked / total if total else 0.0
+
+
 def _block_text(block) -> tuple[str, float]:
     """A block's text (a list item with its bullet) and how much of it is link text."""
     text = " ".join("".join(block.itertext()).split())
-    linked = sum(len("".join(link.itertext()).strip()) for link in block.iter("a"))
-    share = min(1.0, linked / len(text)) if text else 0.0
-    return ("\u2022 " + text if text and _tag(block) == "li" else text), share
+    return ("\u2022 " + text if text and _tag(block) == "li" else text), link_share(block)
 
 
 def story_chunks(

@@ -140,14 +140,17 @@ def strip_photo_credits(text: str) -> str:
     return stripped if stripped.strip() else text
 
 
+def _label_alternatives(phrases: tuple[str, ...]) -> str:
+    """A regex alternation of phrases, the longest first."""
+    return "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
+
+
 _TRAILING_READ_MORE = re.compile(r"\s*\b(?:Read More|READ MORE|Read more)\s*(?:\.\.\.|\u2026|>+)?\s*$")
-_LINK_PHRASES = "|".join(
-    sorted((re.escape(p) for p in (*labels.LINK_LABELS, *labels.SHARE_LABELS, "read more")), key=len, reverse=True)
-)
+_LINK_PHRASES = _label_alternatives((*labels.LINK_LABELS, *labels.SHARE_LABELS, "read more"))
 # A link label in brackets ("[czytaj więcej]"), or a share button after the sentence it shares ("... Click To Tweet").
 _TRAILING_LINK_LABEL = re.compile(
     rf"\s*(?:[\[(]\s*(?:{_LINK_PHRASES})\s*(?:\.\.\.|\u2026|>+)?\s*[\])]"
-    rf"|(?<=[.!?\u2026\"'\u201d\u2019])\s*(?:{'|'.join(re.escape(p) for p in labels.SHARE_LABELS)}))\s*$",
+    rf"|(?<=[.!?\u2026\"'\u201d\u2019])\s*(?:{_label_alternatives(labels.SHARE_LABELS)}))\s*$",
     re.IGNORECASE,
 )
 
@@ -481,7 +484,7 @@ def is_disguised_text(text: str) -> bool:
 
 
 _FIGURE_CAPTION = re.compile(
-    rf"^(?:{'|'.join(re.escape(w) for w in labels.FIGURE_WORDS)})\s*\d{{1,3}}[a-z]?\s*[:.|\u2013\u2014-]\s*\S",
+    rf"^(?:{_label_alternatives(labels.FIGURE_WORDS)})\s*\d{{1,3}}[a-z]?\s*[:.|\u2013\u2014-]\s*\S",
     re.IGNORECASE,
 )
 _FIGURE_CAPTION_WORDS = 60
@@ -490,10 +493,6 @@ _FIGURE_CAPTION_WORDS = 60
 def is_figure_caption(text: str) -> bool:
     """The caption of a numbered figure ("Abbildung 4: klassische Schwachschicht."); "Figure 3 shows ..." is prose."""
     return bool(_FIGURE_CAPTION.match(text)) and len(text.split()) <= _FIGURE_CAPTION_WORDS
-
-
-def _label_alternatives(phrases: tuple[str, ...]) -> str:
-    return "|".join(sorted((re.escape(p) for p in phrases), key=len, reverse=True))
 
 
 _META_LABEL = re.compile(rf"(?<!\w)(?:{_label_alternatives(labels.META_LABELS)})\s*:", re.IGNORECASE)
