@@ -265,7 +265,11 @@ class _Assembler:
         stitcher.pad_to(self.next_start)
         if not stitcher.fits(piece.encoded):
             raise AudioError("a cached piece of another channel mode cannot join this episode")
-        start = stitcher.add(piece.encoded)
+        return self._add_piece(piece)
+
+    def _add_piece(self, piece: Piece) -> int:
+        """The piece's frames where the stream stands, and its loudness where it plays; return where it starts."""
+        start = self._stitcher().add(piece.encoded)
         assert self.grid is not None
         self.grid.place(start, piece.energies)
         return start
@@ -342,10 +346,8 @@ class _Assembler:
         mix, self.mix = self.mix, None
         self.next_start = max(self.next_start, mix.start)
         piece = self._mixed_piece(mix.samples)
-        stitcher = self._stitcher()
-        start = stitcher.add(piece.encoded)
-        assert start == mix.start and self.grid is not None
-        self.grid.place(start, piece.energies)
+        start = self._add_piece(piece)
+        assert start == mix.start
         self.end = max(self.end, start + piece.encoded.samples)
 
 
