@@ -37,12 +37,15 @@ def test_bundled_voice_speaks(tmp_path):
     assert rms > 0.02
 
 
-def test_the_voice_loads_without_graph_rewriting(monkeypatch):
-    """Piper's export is already folded: onnxruntime's optimisations only slowed every cold build's start."""
+def test_the_voice_is_not_optimised_again_on_load(monkeypatch):
+    """The compiled voice is optimised once, when it is made; a load only reads it (the original, Piper's export,
+    is folded already: onnxruntime's optimisations only slowed every cold build's start)."""
     import onnxruntime
 
     from newscast.speech import piper
+    from newscast.speech.compiled_voice import compile_voice
 
+    compile_voice(bundled_model_path())
     levels = []
     real = onnxruntime.InferenceSession
 

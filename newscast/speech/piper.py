@@ -18,6 +18,7 @@ from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
 from ..models import Audio
 from . import VoiceInfo
+from .compiled_voice import compile_voice
 
 BUNDLED_VOICE = "en_US-joe-medium"
 VOICES_ENV = "NEWSCAST_VOICES_DIR"
@@ -100,7 +101,7 @@ def download_voice(name: str) -> Path:
                 f"the bundled voice {BUNDLED_VOICE!r} always works offline"
             ) from None
         model, config = scratch / f"{name}.onnx", scratch / f"{name}.onnx.json"
-        _load_session_voice(model, 1)  # raises EngineError if the files are not a working voice
+        _load_session_voice(model, 1, compiled=False)  # raises EngineError if the files are not a working voice
         os.replace(config, directory / config.name)
         os.replace(model, directory / model.name)
     finally:
@@ -121,26 +122,46 @@ def downloadable_voices(timeout: float = 10.0) -> dict[str, str]:
     return {name: entry.get("language", {}).get("code", "") for name, entry in sorted(listing.items())}
 
 
-def _load_session_voice(model_path: Path, threads: int):
+def _load_session_voice(model_path: Path, threads: int, compiled: bool = True):
     from piper import PiperVoice
     from piper.phonemize_espeak import ESPEAK_DATA_DIR
 
-    try:
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Piper's export is already folded and fused: onnxruntime's graph rewriting found nothing to gain
-        # (six paragraphs in 1.06-1.11 s CPU at every level) but cost 0.16 s of each cold build's start.
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
-        session = onnxruntime.InferenceSession(
-            str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-    except Exception as error:
-        raise EngineError(f"cannot load Piper voice {model_path.name}: {error}") from error
+    session = _compiled_session(model_path, threads) if compiled else None
+    if session is None:
+        try:
+            session = _session(model_path, threads)
+        except Exception as error:
+            raise EngineError(f"cannot load Piper voice {model_path.name}: {error}") from error
     config = voice_config(model_path)
     return PiperVoice(config=config, session=session, espeak_data_dir=ESPEAK_DATA_DIR, download_dir=model_path.parent)
+
+
+def _compiled_session(model_path: Path, threads: int):
+    """The session of the voice compiled for this machine, or None, and the original model speaks (a graph the
+    rewrite does not know, an unwritable cache). A compiled file that does not load is removed, to be made again."""
+    try:
+        compiled = compile_voice(model_path)
+    except Exception:
+        return None
+    if compiled is None:
+        return None
+    try:
+        return _session(compiled, threads)
+    except Exception:
+        compiled.unlink(missing_ok=True)
+        return None
+
+
+def _session(model_path: Path, threads: int):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # A compiled voice is optimised already; Piper's own export is folded and fused, and onnxruntime's graph
+    # rewriting found nothing more in it (six paragraphs in 1.06-1.11 s CPU at every level) but cost 0.16 s.
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return onnxruntime.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 @functools.lru_cache(maxsize=4)
