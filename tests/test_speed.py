@@ -297,3 +297,89 @@ def test_installed_engines_are_looked_up_once_per_process(monkeypatch):
         assert len(calls) == 1  # every build of a batch asked again: 15 ms each
     finally:
         speech._entry_points.cache_clear()
+
+
+def test_a_built_in_engine_is_made_without_scanning_installed_packages(monkeypatch):
+    from newscast import speech
+
+    def no_scan():
+        raise AssertionError("scanned every distribution's metadata")
+
+    monkeypatch.setattr(speech, "_entry_points", no_scan)
+    engine = speech.create_engine("piper", load_config().speech)
+    assert type(engine).__name__ == "PiperEngine"
+    assert speech._load_factory("gtts").__name__ == "GttsEngine"
+
+
+def test_plugins_and_built_in_engines_are_all_listed(monkeypatch):
+    from newscast import speech
+
+    class Plugin:
+        name = "plugin-tts"
+
+    monkeypatch.setattr(speech, "_entry_points", lambda: ())
+    assert {"piper", "gtts"} <= set(speech.available_engines())  # even where the entry points are not installed
+    speech.register_engine("plugin-tts", lambda settings: Plugin())
+    try:
+        assert {"piper", "gtts", "plugin-tts"} <= set(speech.available_engines())
+    finally:
+        speech._registered.pop("plugin-tts")
+
+
+def test_guessing_a_language_reads_the_heads_of_the_lists_and_a_few_whole(monkeypatch):
+    from pathlib import Path
+
+    from newscast.articles import language
+
+    language.stoplist.cache_clear()
+    language._heads.cache_clear()
+    read = []
+    real = Path.open
+
+    def counting_open(self, *args, **kwargs):
+        file = real(self, *args, **kwargs)
+        read.append((self.stem, file))
+        return file
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    try:
+        text = "The council said on Tuesday that the bridge would open in the spring, after the repairs to the road."
+        assert language.guess_language(text * 2) == "en"
+        files = len(language._stoplist_files())
+        assert len(read) > files  # every list's head, then the candidates' whole lists
+        assert language.stoplist.cache_info().currsize <= 8  # the few candidates and rivals, not 100 lists
+        english = language.stoplist("en")
+        head = language._heads()["en"]
+        assert 80 <= len(head) <= 100 and head <= english and {"the", "of", "and"} <= head
+        assert "" not in english and len(english) > 300
+    finally:
+        language.stoplist.cache_clear()
+        language._heads.cache_clear()
+
+
+def test_the_version_is_read_beside_an_installed_copy(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    import newscast
+
+    installed = tmp_path / "site-packages"
+    (installed / "newscast").mkdir(parents=True)
+    (installed / "newscast-9.8.7.dist-info").mkdir()
+    (installed / "newscast-9.8.7.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.4\nName: newscast\nVersion: 9.8.7\nSummary: x\n\nVersion: 0.0.0 in the description\n"
+    )
+    monkeypatch.setattr(newscast, "__file__", str(installed / "newscast" / "__init__.py"))
+
+    def no_scan(name):
+        raise AssertionError("scanned sys.path")
+
+    monkeypatch.setattr(importlib.metadata, "version", no_scan)
+    assert newscast._version() == "9.8.7"
+
+
+def test_the_version_is_the_installed_distributions():
+    import importlib.metadata
+
+    import newscast
+
+    assert newscast._version() == importlib.metadata.version("newscast")

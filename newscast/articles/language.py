@@ -52,40 +52,47 @@ GUESS_MIN_LEAD = 1.5  # ... must be beaten this many times over on the words the
 
 
 @cache
-def _stoplist_texts() -> dict[str, tuple[str, ...]]:
-    """jusText's stoplists as read from its data files (lowered whole), by ISO code, most frequent word first.
-
-    Read as files since importing justext would load lxml on every text-only path; split into word sets only
-    when a language is asked for (a hundred sets of 178,000 words in all cost 40 ms, a fifth of a start-up)."""
+def _stoplist_files() -> dict[str, tuple[Path, ...]]:
+    """jusText's stoplist files by ISO code, each read only when asked for: as files, since importing justext
+    would load lxml on every text-only path. A language may have two (Belarusian's two spellings)."""
     import importlib.util
 
     spec = importlib.util.find_spec("justext")
     if spec is None or not spec.submodule_search_locations:
         return {}
     folder = Path(spec.submodule_search_locations[0]) / "stoplists"
-    texts: dict[str, tuple[str, ...]] = {}
+    files: dict[str, tuple[Path, ...]] = {}
     for path in sorted(folder.glob("*.txt")):
         if path.stem not in _SKIPPED:
             code = ISO_CODES.get(path.stem, path.stem.lower())
-            texts[code] = (*texts.get(code, ()), path.read_text(encoding="utf-8").lower())
-    return texts
+            files[code] = (*files.get(code, ()), path)
+    return files
+
+
+def _lines(path: Path, limit: int | None = None) -> list[str]:
+    """A stoplist file's words (its first ``limit``), lowered."""
+    with path.open(encoding="utf-8") as file:
+        text = file.read() if limit is None else "".join(itertools.islice(file, limit))
+    return text.lower().splitlines()
 
 
 @cache
 def stoplist(code: str) -> frozenset[str]:
     """The function words of a language (ISO code; empty for a language jusText has no list for)."""
-    return frozenset(word for text in _stoplist_texts().get(code, ()) for word in text.splitlines())
+    return frozenset(word for path in _stoplist_files().get(code, ()) for word in _lines(path))
 
 
-_HEAD_WORDS = 100  # each list's commonest words: enough to rank the languages ...
-_CANDIDATES = 6  # ... and the best few are then counted with their whole lists
+_HEAD_WORDS = 100  # each list's commonest words (the files list them most frequent first): enough to rank ...
+_CANDIDATES = 6  # ... the languages, and the best few are then counted with their whole lists
 
 
 @cache
 def _heads() -> dict[str, frozenset[str]]:
+    """Each language's commonest words, read from the head of its files alone (all the lists whole are
+    178,000 words: reading them cost a fresh process 20 ms)."""
     return {
-        code: frozenset(word for text in texts for word in text.split("\n", _HEAD_WORDS)[:_HEAD_WORDS])
-        for code, texts in _stoplist_texts().items()
+        code: frozenset(word for path in paths for word in _lines(path, _HEAD_WORDS))
+        for code, paths in _stoplist_files().items()
     }
 
 
