@@ -76,12 +76,15 @@ def _version() -> str:
     # every distribution on sys.path (6 ms of each build, whose fingerprint holds the version).
     beside = list(Path(__file__).resolve().parent.parent.glob("newscast-*.dist-info/METADATA"))
     if len(beside) == 1:
-        with beside[0].open(encoding="utf-8") as metadata:
-            for line in metadata:
-                if line.startswith("Version:"):
-                    return line.split(":", 1)[1].strip()
-                if not line.strip():
-                    break
+        try:
+            with beside[0].open(encoding="utf-8") as metadata:
+                for line in metadata:
+                    if line.startswith("Version:"):
+                        return line.split(":", 1)[1].strip()
+                    if not line.strip():
+                        break
+        except (OSError, UnicodeError):
+            pass  # importlib.metadata then has its say
     from importlib.metadata import PackageNotFoundError, version  # 15 ms to import: only when asked
 
     try:

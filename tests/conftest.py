@@ -85,9 +85,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture(scope="session")
+def compiled_voices(tmp_path_factory):
+    """One folder of compiled Piper voices for the whole run: compiling takes a second, and on macOS
+    platformdirs would put it in the real ~/Library/Caches (it ignores XDG_CACHE_HOME there)."""
+    return tmp_path_factory.mktemp("compiled-voices")
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path_factory, monkeypatch):
+def isolated(tmp_path_factory, monkeypatch, compiled_voices):
     """Own cache and config dirs per test, no way out to the network, a fresh tone engine."""
+    from newscast.speech import compiled_voice
+
+    monkeypatch.setattr(compiled_voice, "compiled_voices_dir", lambda: compiled_voices)
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("NEWSCAST_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))

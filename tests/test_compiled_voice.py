@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+from pathlib import Path
+
 import numpy as np
 import onnxruntime
 import pytest
@@ -13,22 +18,11 @@ from newscast.speech.piper import bundled_model_path, voice_config
 pytestmark = pytest.mark.piper
 
 
-@pytest.fixture(scope="module")
-def shared_voices(tmp_path_factory):
-    return tmp_path_factory.mktemp("compiled-voices")
-
-
-@pytest.fixture
-def voices(shared_voices, monkeypatch):
-    """One compilation for the module's tests (each takes a second), in a folder of its own."""
-    monkeypatch.setattr(compiled_voice, "compiled_voices_dir", lambda: shared_voices)
-    return shared_voices
-
-
-def _session(path):
+def _session(path, profile: bool = False):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    options.enable_profiling = profile
     return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
@@ -42,15 +36,28 @@ def _speak(session, ids: list[int]) -> np.ndarray:
     return session.run(None, feed)[0].squeeze()
 
 
-def test_the_compiled_voice_speaks_the_same_samples(voices):
-    model = bundled_model_path()
-    voice = piper._load_session_voice(model, 1, compiled=False)
-    ids = voice.phonemes_to_ids(voice.phonemize("The harbor ferry crossed the bay at dawn on Monday.")[0])
-    original = _speak(voice.session, ids)
-    compiled = _speak(_session(compile_voice(model)), ids)
+def _phoneme_ids(text: str) -> list[int]:
+    voice = piper._load_session_voice(bundled_model_path(), 1, compiled=False)
+    return voice.phonemes_to_ids(voice.phonemize(text)[0])
+
+
+def test_the_compiled_voice_speaks_the_same_samples():
+    ids = _phoneme_ids("The harbor ferry crossed the bay at dawn on Monday.")
+    original = _speak(_session(bundled_model_path()), ids)
+    compiled = _speak(_session(compile_voice(bundled_model_path())), ids)
     assert len(original) == len(compiled) > 22_050
     assert float(np.abs(original).max()) > 0.2  # speech, not silence that would agree with anything
     assert float(np.abs(original - compiled).max()) < 2e-4  # below one step of the 16-bit output
+
+
+def test_the_compiled_voice_runs_on_the_blocked_kernels(tmp_path, monkeypatch):
+    """What the rewrite is for: onnxruntime's NCHWc convolutions, which it only uses for 2-D ones."""
+    monkeypatch.chdir(tmp_path)  # where onnxruntime writes its profile
+    session = _session(compile_voice(bundled_model_path()), profile=True)
+    _speak(session, _phoneme_ids("Hello there."))
+    events = json.loads(Path(session.end_profiling()).read_text())
+    blocked = {event["name"] for event in events if event.get("cat") == "Node" and "nchwc" in event["name"]}
+    assert len(blocked) > 50
 
 
 def test_every_1d_convolution_becomes_2d():
@@ -67,40 +74,83 @@ def test_every_1d_convolution_becomes_2d():
     assert convolutions(rewritten, 4) == one_d
     kinds = [node.op_type for node in rewritten.graph.node]
     assert kinds.count("Unsqueeze") - [n.op_type for n in original.graph.node].count("Unsqueeze") == len(one_d)
+    names = [node.name for node in rewritten.graph.node if node.name]
+    assert len(names) == len(set(names))  # unnamed convolutions too get names of their own
     # everything the subset does not declare (the weights' bytes, graph inputs, metadata) passes through
     assert len(rewritten.SerializeToString()) - len(original.SerializeToString()) < 100 * len(one_d)
 
 
-def _tiny_model(opset: int, op_type: str, weight_dims: list[int]) -> bytes:
+def _tiny_model(opset: int, *convolutions: tuple[str, str], weight_dims=(4, 4, 3), pads=(1, 1)) -> bytes:
+    """A graph of convolutions (op type, weight name), each reading x: only what the rewrite looks at."""
     model = _model_class()()
     model.opset_import.add(domain="", version=opset)
-    model.graph.initializer.add(name="w", data_type=1, dims=weight_dims)
-    model.graph.node.add(op_type=op_type, input=["x", "w"], output=["y"], name="only")
+    for weight in {weight for _, weight in convolutions}:
+        model.graph.initializer.add(name=weight, data_type=1, dims=list(weight_dims))
+    for index, (op_type, weight) in enumerate(convolutions):
+        node = model.graph.node.add(op_type=op_type, input=["x", weight], output=[f"y{index}"], name=f"conv{index}")
+        node.attribute.add(name="pads", ints=list(pads))
     return model.SerializeToString()
 
 
-def test_a_model_with_nothing_to_rewrite_is_left_alone():
-    assert conv1d_as_conv2d(_tiny_model(15, "Conv", [4, 4, 3, 3])) is None  # already 2-D
-    assert conv1d_as_conv2d(_tiny_model(15, "MatMul", [4, 4, 3])) is None
-    assert conv1d_as_conv2d(_tiny_model(11, "Conv", [4, 4, 3])) is None  # Squeeze's axes were an attribute then
-    assert conv1d_as_conv2d(_tiny_model(15, "Conv", [4, 4, 3])) is not None
+def test_a_model_with_nothing_it_can_safely_rewrite_is_left_alone():
+    assert conv1d_as_conv2d(_tiny_model(15, ("Conv", "w"))) is not None
+    assert conv1d_as_conv2d(_tiny_model(15, ("Conv", "w"), weight_dims=(4, 4, 3, 3), pads=(1, 1, 1, 1))) is None
+    assert conv1d_as_conv2d(_tiny_model(15, ("MatMul", "w"))) is None
+    assert conv1d_as_conv2d(_tiny_model(11, ("Conv", "w"))) is None  # Squeeze's axes were an attribute then
+    assert conv1d_as_conv2d(_tiny_model(15, ("Conv", "w"), pads=(1, 1, 1))) is None  # not a 1-D convolution's
 
 
-def test_compiled_once_and_older_compilations_removed(voices, monkeypatch):
+def test_a_weight_two_nodes_read_is_not_reshaped_under_either():
+    assert conv1d_as_conv2d(_tiny_model(15, ("Conv", "w"), ("Conv", "w"))) is None
+    assert conv1d_as_conv2d(_tiny_model(15, ("Conv", "w"), ("Shape", "w"))) is None
+    model = _model_class().FromString(_tiny_model(15, ("Conv", "w")))
+    model.graph.input.add(name="w")  # the caller may pass another weight: its shape is the caller's
+    assert conv1d_as_conv2d(model.SerializeToString()) is None
+    rewritten = _model_class().FromString(conv1d_as_conv2d(_tiny_model(15, ("Conv", "w"), ("Conv", "v"))))
+    assert sorted(len(tensor.dims) for tensor in rewritten.graph.initializer) == [1, 4, 4]  # the axes, v and w
+
+
+def test_compiled_once_and_only_the_same_voices_older_compilations_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled_voice, "compiled_voices_dir", lambda: tmp_path / "voices")
     model = bundled_model_path()
-    stale = voices / f"{model.stem}.0123456789abcdef.ort"
+    place = compiled_path(model).name.rsplit(".", 2)[0]
+    (tmp_path / "voices").mkdir()
+    stale = tmp_path / "voices" / f"{place}.0123456789abcdef.ort"
     stale.write_bytes(b"made by another onnxruntime")
-    compiled_path(model).unlink(missing_ok=True)  # (another test may have made it)
+    other = tmp_path / "voices" / f"{model.stem}.v2.{place.rsplit('.', 1)[1]}.0123456789abcdef.ort"
+    other.write_bytes(b"another voice whose name starts the same")
+    elsewhere = tmp_path / "voices" / f"{model.stem}.00000000.0123456789abcdef.ort"
+    elsewhere.write_bytes(b"a voice of the same name in another folder")
     first = compile_voice(model)
     assert first == compiled_path(model) and first.stat().st_size > 50_000_000
+    assert first.stat().st_mode & 0o777 == 0o644
     assert not stale.exists()
-    assert not [path for path in voices.iterdir() if path.name.startswith(".")]  # no scratch file left
+    assert other.exists() and elsewhere.exists()
+    assert not [path for path in (tmp_path / "voices").iterdir() if path.name.startswith(".")]  # no scratch left
 
     def no_second_rewrite(data):
         raise AssertionError("compiled again")
 
     monkeypatch.setattr(compiled_voice, "conv1d_as_conv2d", no_second_rewrite)
     assert compile_voice(model) == first
+
+
+def test_voices_of_one_name_in_two_folders_compile_apart(tmp_path):
+    copy = tmp_path / "copy" / bundled_model_path().name
+    copy.parent.mkdir()
+    shutil.copy2(bundled_model_path(), copy)
+    assert compiled_path(copy) != compiled_path(bundled_model_path())
+    assert compiled_path(copy).name.split(".")[0] == compiled_path(bundled_model_path()).name.split(".")[0]
+
+
+def test_a_replaced_model_compiles_again(tmp_path):
+    model = tmp_path / "voice.onnx"
+    shutil.copy2(bundled_model_path(), model)
+    before = compiled_path(model)
+    replacement = tmp_path / "new.onnx"
+    shutil.copy2(bundled_model_path(), replacement)  # same size and time, as `cp -p` or rsync would leave it
+    replacement.replace(model)
+    assert compiled_path(model) != before
 
 
 def _sessions_opened(monkeypatch) -> list:
@@ -115,14 +165,15 @@ def _sessions_opened(monkeypatch) -> list:
     return opened
 
 
-def test_the_voice_loads_compiled(voices, monkeypatch):
+def test_the_voice_loads_compiled(monkeypatch):
     opened = _sessions_opened(monkeypatch)
     voice = piper._load_session_voice(bundled_model_path(), 1)
     assert opened == [compiled_path(bundled_model_path())]
     assert len(list(voice.synthesize("Hello."))) == 1
 
 
-def test_a_damaged_compiled_voice_is_replaced(voices, monkeypatch):
+def test_a_damaged_compiled_voice_is_replaced(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled_voice, "compiled_voices_dir", lambda: tmp_path)
     model = bundled_model_path()
     compile_voice(model)
     compiled_path(model).write_bytes(b"\x00" * 1000)  # a disk that lost it
@@ -135,13 +186,21 @@ def test_a_damaged_compiled_voice_is_replaced(voices, monkeypatch):
     assert compiled_path(model).stat().st_size > 50_000_000
 
 
-def test_the_original_speaks_when_the_voice_cannot_be_compiled(voices, monkeypatch):
-    def unwritable(model_path):
-        raise PermissionError(13, "Permission denied", str(voices))
-
-    monkeypatch.setattr(piper, "compile_voice", unwritable)
+def test_an_unwritable_cache_costs_one_try_and_one_warning(tmp_path, monkeypatch, caplog):
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setattr(compiled_voice, "compiled_voices_dir", lambda: blocked / "voices")
+    monkeypatch.setattr(compiled_voice, "_failed", set())
+    tries = []
+    real = compiled_voice.compile_voice
+    monkeypatch.setattr(compiled_voice, "compile_voice", lambda path: tries.append(path) or real(path))
     opened = _sessions_opened(monkeypatch)
-    voice = piper._load_session_voice(bundled_model_path(), 1)
-    assert opened == [bundled_model_path()]
+    with caplog.at_level(logging.WARNING, logger="newscast"):
+        for _ in range(2):
+            voice = piper._load_session_voice(bundled_model_path(), 1)
+            assert len(list(voice.synthesize("Hello."))) == 1
+    assert opened == [bundled_model_path()] * 2  # the original spoke, both times
+    assert len(tries) == 1
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 1 and "could not be compiled" in warnings[0] and "as published" in warnings[0]
     assert voice.config.sample_rate == voice_config(bundled_model_path()).sample_rate
-    assert len(list(voice.synthesize("Hello."))) == 1

@@ -383,3 +383,25 @@ def test_the_version_is_the_installed_distributions():
     import newscast
 
     assert newscast._version() == importlib.metadata.version("newscast")
+
+
+def test_a_built_in_engine_that_fails_to_import_is_a_clean_error(monkeypatch):
+    from newscast import speech
+    from newscast.errors import EngineError
+
+    monkeypatch.setitem(speech.BUILT_IN, "piper", "newscast.speech.no_such_module:PiperEngine")
+    with pytest.raises(EngineError, match="speech engine 'piper' failed to load"):
+        speech.create_engine("piper", load_config().speech)
+
+
+def test_an_unreadable_version_beside_the_copy_falls_back(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    import newscast
+
+    (tmp_path / "newscast").mkdir()
+    (tmp_path / "newscast-1.0.dist-info").mkdir()
+    (tmp_path / "newscast-1.0.dist-info" / "METADATA").write_bytes(b"Name: newscast\n\xff\xfe broken\n")
+    monkeypatch.setattr(newscast, "__file__", str(tmp_path / "newscast" / "__init__.py"))
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.2.3")
+    assert newscast._version() == "1.2.3"

@@ -91,11 +91,14 @@ def available_engines() -> dict[str, EngineFactory | None]:
 def _load_factory(name: str) -> EngineFactory:
     if name in _registered:
         return _registered[name]
-    if name in BUILT_IN:
+    if name in BUILT_IN:  # ahead of an installed plugin of the same name
         import importlib
 
         module, attribute = BUILT_IN[name].split(":")
-        return getattr(importlib.import_module(module), attribute)
+        try:
+            return getattr(importlib.import_module(module), attribute)
+        except Exception as error:  # a broken install must not take the CLI down with a traceback
+            raise EngineError(f"speech engine {name!r} failed to load from {BUILT_IN[name]}: {error}") from error
     for point in (point for point in _entry_points() if point.name == name):
         try:
             return point.load()

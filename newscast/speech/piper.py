@@ -18,7 +18,7 @@ from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
 from ..models import Audio
 from . import VoiceInfo
-from .compiled_voice import compile_voice
+from .compiled_voice import compiled_voice
 
 BUNDLED_VOICE = "en_US-joe-medium"
 VOICES_ENV = "NEWSCAST_VOICES_DIR"
@@ -139,10 +139,7 @@ def _load_session_voice(model_path: Path, threads: int, compiled: bool = True):
 def _compiled_session(model_path: Path, threads: int):
     """The session of the voice compiled for this machine, or None, and the original model speaks (a graph the
     rewrite does not know, an unwritable cache). A compiled file that does not load is removed, to be made again."""
-    try:
-        compiled = compile_voice(model_path)
-    except Exception:
-        return None
+    compiled = compiled_voice(model_path)
     if compiled is None:
         return None
     try:
