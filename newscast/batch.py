@@ -101,9 +101,17 @@ def _client(scheduler: str, workers: int):
             return Client(scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as error:
             raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
-    cluster = LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
-    )
+    import dask
+
+    from .process import MALLOC_ENVIRONMENT
+
+    # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536 (memory back to the system at once, against leaks
+    # in long-lived workers); a cluster that lives for one batch is better served by reusing it (process.py).
+    environment = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **MALLOC_ENVIRONMENT}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        )
     return Client(cluster), cluster
 
 

@@ -764,6 +764,9 @@ def show_config(
 
 
 def main() -> None:
+    from .process import keep_freed_memory
+
+    keep_freed_memory()
     try:
         app()
     except KeyboardInterrupt:  # raised outside a command, e.g. while importing engines

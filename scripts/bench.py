@@ -184,6 +184,7 @@ def bench_piper(runs: int) -> None:
 
 SYNTHESIS_PROBE = """
 import sys, time
+from newscast.process import keep_freed_memory; keep_freed_memory()  # as the command line does
 from concurrent.futures import ThreadPoolExecutor
 from newscast import load_config
 from newscast.pipeline import worker_count
@@ -303,6 +304,7 @@ def bench_batch() -> None:
 
 GROWTH_PROBE = """
 import sys, time
+from newscast.process import keep_freed_memory; keep_freed_memory()  # as the command line does
 from pathlib import Path
 from newscast import build_episode, load_config
 from newscast.pipeline import cache_for
@@ -312,11 +314,16 @@ import newscast.audio, newscast.episode, newscast.loudness, newscast.mp3, newsca
 
 config = load_config(Path(sys.argv[1]))
 cache = cache_for(config, Path(sys.argv[2]))
-if sys.argv[3] == "steady":  # as a batch or follow worker runs: one episode built before in the same process
-    build_episode(sys.argv[-1:], config, output=Path(sys.argv[4] + ".warm.mp3"), cache=cache, force=True)
-if sys.argv[3] in ("drop", "steady"):  # the clips stay cached, the pieces go: the assembly's whole work is measured
+
+def drop_pieces():  # the clips stay cached, the pieces go: the assembly's whole work is measured
     for piece in Path(sys.argv[2]).rglob("*.piece"):
         piece.unlink()
+
+if sys.argv[3] == "steady":  # as a batch or follow worker runs: one whole episode built before in the same process
+    drop_pieces()  # (with its pieces cached, the build before would only stitch, and level or encode nothing)
+    build_episode(sys.argv[-1:], config, output=Path(sys.argv[4] + ".warm.mp3"), cache=cache, force=True)
+if sys.argv[3] in ("drop", "steady"):
+    drop_pieces()
 start = time.process_time()
 episode = build_episode(sys.argv[5:], config, output=Path(sys.argv[4]), cache=cache, force=True)
 print(time.process_time() - start, episode.duration)
@@ -383,6 +390,7 @@ def bench_growth(runs: int) -> None:
 
 MEMORY_PROBE = """
 import resource, sys
+from newscast.process import keep_freed_memory; keep_freed_memory()  # as the command line does
 import numpy as np
 from pathlib import Path
 from newscast import load_config
@@ -501,8 +509,11 @@ def bench_profile() -> None:
     imports, audio_imports = map(float, subprocess.run([sys.executable, "-c", IMPORTS_PROBE], check=True,
                                                        capture_output=True, text=True).stdout.split())  # fmt: skip
     from newscast import audio, episode, load_config, loudness, mp3, pipeline
+    from newscast.process import keep_freed_memory
     from newscast.speech import cache as clip_cache
     from newscast.speech import piper, text
+
+    keep_freed_memory()  # as the command line does
 
     totals: dict[str, float] = {}
     lock, local = threading.Lock(), threading.local()

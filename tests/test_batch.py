@@ -124,3 +124,26 @@ def test_unreachable_scheduler_is_a_clean_error(tmp_path):
     )
     assert result.exit_code == 1  # a network failure, not bad usage
     assert "cannot reach the Dask scheduler" in result.stderr
+
+
+def _malloc_settings():
+    return os.environ.get("MALLOC_MMAP_THRESHOLD_"), os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the module's cluster is up beside it
+def test_the_local_cluster_workers_reuse_freed_memory(monkeypatch):
+    """Dask starts workers returning memory at once (MALLOC_TRIM_THRESHOLD_=65536); ours keep it (process.py)."""
+    from newscast.batch import _client
+    from newscast.process import MALLOC_ENVIRONMENT
+
+    for name in MALLOC_ENVIRONMENT:  # an earlier cluster in this process left dask's in os.environ, which wins
+        monkeypatch.delenv(name, raising=False)
+
+    dask_client, cluster = _client("", 1)
+    try:
+        settings = list(dask_client.run(_malloc_settings).values())
+    finally:
+        dask_client.close()
+        cluster.close()
+    wanted = (MALLOC_ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"], MALLOC_ENVIRONMENT["MALLOC_TRIM_THRESHOLD_"])
+    assert settings == [wanted]

@@ -405,3 +405,55 @@ def test_an_unreadable_version_beside_the_copy_falls_back(tmp_path, monkeypatch)
     monkeypatch.setattr(newscast, "__file__", str(tmp_path / "newscast" / "__init__.py"))
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "1.2.3")
     assert newscast._version() == "1.2.3"
+
+
+class _FakeLibc:
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, parameter, value):
+        self.calls.append((parameter, value))
+        return 1
+
+
+def test_the_command_line_raises_the_malloc_thresholds(monkeypatch):
+    import ctypes
+
+    from newscast import cli, process
+
+    libc = _FakeLibc()
+    monkeypatch.setattr(process.sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: libc)
+    monkeypatch.setattr(sys, "argv", ["newscast", "--help"])
+    with pytest.raises(SystemExit) as exit_:
+        cli.main()
+    assert exit_.value.code == 0
+    assert libc.calls == [(-3, 64 << 20), (-1, 256 << 20)]  # M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+
+
+def test_the_malloc_thresholds_are_left_alone_without_glibc(monkeypatch):
+    import ctypes
+
+    from newscast import process
+
+    def no_glibc(name):
+        raise OSError("libc.so.6: cannot open shared object file")
+
+    monkeypatch.setattr(process.sys, "platform", "linux")
+    monkeypatch.setattr(ctypes, "CDLL", no_glibc)
+    assert process.keep_freed_memory() is False
+    libc = _FakeLibc()
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: libc)
+    monkeypatch.setattr(process.sys, "platform", "darwin")
+    assert process.keep_freed_memory() is False and libc.calls == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_the_malloc_thresholds_take_on_this_machine():
+    import platform
+
+    from newscast import process
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("not glibc")
+    assert process.keep_freed_memory() is True
