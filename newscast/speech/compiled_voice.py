@@ -73,7 +73,10 @@ def _model_class():
     ])  # fmt: skip
     pool = descriptor_pool.DescriptorPool()
     pool.Add(file)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("newscast_onnx.ModelProto"))
+    model = pool.FindMessageTypeByName("newscast_onnx.ModelProto")
+    if hasattr(message_factory, "GetMessageClass"):  # protobuf 4.22 and later
+        return message_factory.GetMessageClass(model)
+    return message_factory.MessageFactory(pool).GetPrototype(model)
 
 
 def conv1d_as_conv2d(model_bytes: bytes) -> bytes | None:
