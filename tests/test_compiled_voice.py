@@ -204,3 +204,21 @@ def test_an_unwritable_cache_costs_one_try_and_one_warning(tmp_path, monkeypatch
     warnings = [record.getMessage() for record in caplog.records]
     assert len(warnings) == 1 and "could not be compiled" in warnings[0] and "as published" in warnings[0]
     assert voice.config.sample_rate == voice_config(bundled_model_path()).sample_rate
+
+
+def test_a_damaged_compiled_voice_that_cannot_be_removed_still_lets_the_voice_speak(tmp_path, monkeypatch):
+    monkeypatch.setattr(compiled_voice, "compiled_voices_dir", lambda: tmp_path)
+    model = bundled_model_path()
+    compile_voice(model)
+    damaged = compiled_path(model)
+    damaged.write_bytes(b"\x00" * 1000)
+    real_unlink = Path.unlink
+
+    def read_only(self, missing_ok=False):
+        if self == damaged:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    voice = piper._load_session_voice(model, 1)
+    assert len(list(voice.synthesize("Hello."))) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -18,7 +19,6 @@ from ..config import EngineOptions, SpeechConfig, setting
 from ..errors import EngineError
 from ..models import Audio
 from . import VoiceInfo
-from .compiled_voice import compiled_voice
 
 BUNDLED_VOICE = "en_US-joe-medium"
 VOICES_ENV = "NEWSCAST_VOICES_DIR"
@@ -139,13 +139,16 @@ def _load_session_voice(model_path: Path, threads: int, compiled: bool = True):
 def _compiled_session(model_path: Path, threads: int):
     """The session of the voice compiled for this machine, or None, and the original model speaks (a graph the
     rewrite does not know, an unwritable cache). A compiled file that does not load is removed, to be made again."""
+    from .compiled_voice import compiled_voice  # the rewrite and its cache: only where a voice loads
+
     compiled = compiled_voice(model_path)
     if compiled is None:
         return None
     try:
         return _session(compiled, threads)
     except Exception:
-        compiled.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            compiled.unlink(missing_ok=True)
         return None
 
 
@@ -155,8 +158,8 @@ def _session(model_path: Path, threads: int):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    # A compiled voice is optimised already; Piper's own export is folded and fused, and onnxruntime's graph
-    # rewriting found nothing more in it (six paragraphs in 1.06-1.11 s CPU at every level) but cost 0.16 s.
+    # A compiled voice is optimised already. In Piper's own export (the fallback) onnxruntime's optimiser finds
+    # nothing to gain, since its fast kernels need 2-D convolutions, but it costs 0.16 s of start-up.
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
     return onnxruntime.InferenceSession(str(model_path), sess_options=options, providers=["CPUExecutionProvider"])
 
