@@ -188,18 +188,15 @@ class _Assembler:
                 self._begin(piece.format.rate, file)
                 piece = piece if piece.format == self.format else None
         if mixed:
-            segment = part.segment
-            sting = segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None
             intro, outro = self._bed("intro") if index == 0 else None, self._bed("outro") if last else None
-            self._add_mixed(part, speech, intro, outro, sting)
+            self._add_mixed(part, speech, intro, outro, self._has_sting(part))
             return
         self._place_piece(part, piece or self._made_piece(part, speech))
 
     def _place_piece(self, part: Part, piece: Piece | None) -> None:
         """The part's piece (None: no speech) after a sting when its story has one, where it belongs."""
-        segment = part.segment
         part_start = None
-        if segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None:
+        if self._has_sting(part):
             sting_piece, breath = self._sting_piece()
             part_start = self._place(sting_piece)  # the sting belongs to its story
             self.next_start = part_start + sting_piece.encoded.samples + breath
@@ -208,6 +205,11 @@ class _Assembler:
         samples = piece.encoded.samples if piece is not None else 0
         self._record(part, start, samples, piece.cues if piece is not None else ())
         self.next_start = start + samples + self._pause(part)
+
+    def _has_sting(self, part: Part) -> bool:
+        """A roundup's sting plays before each story's transition but the first."""
+        segment = part.segment
+        return segment.kind == SegmentKind.TRANSITION and segment.story > 1 and self._bed("sting") is not None
 
     def _pause(self, part: Part) -> int:
         return round(part.segment.pause_ms * self.rate / 1000)

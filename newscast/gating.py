@@ -18,18 +18,19 @@ STEPS_PER_BLOCK = round(BLOCK_SECONDS / STEP_SECONDS)
 STEREO_OFFSET_DB = 10 * math.log10(2)  # BS.1770 adds the channels: the same signal in two measures 3 dB louder
 
 
-def _level(power: float) -> float:
+def power_lufs(power: float) -> float:
+    """The loudness of a mean square of the K-weighted signal (one block's, or a whole stretch's)."""
     return -0.691 + 10 * math.log10(power) if power > 0 else -math.inf
 
 
 def gated_loudness(powers: Iterable[float]) -> float:
     """BS.1770's two gates over block powers -> LUFS (-inf when every block is below the absolute gate)."""
-    loud = [power for power in map(float, powers) if _level(power) > ABSOLUTE_GATE]
+    loud = [power for power in map(float, powers) if power_lufs(power) > ABSOLUTE_GATE]
     if not loud:
         return -math.inf
-    relative = _level(sum(loud) / len(loud)) + RELATIVE_GATE
-    kept = [power for power in loud if _level(power) > relative]
-    return _level(sum(kept) / len(kept))
+    relative = power_lufs(sum(loud) / len(loud)) + RELATIVE_GATE
+    kept = [power for power in loud if power_lufs(power) > relative]
+    return power_lufs(sum(kept) / len(kept))
 
 
 def block_powers(steps: Sequence[float], step: int) -> list[float]:

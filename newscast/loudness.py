@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .gating import BLOCK_SECONDS, STEP_SECONDS, STEPS_PER_BLOCK, gated_loudness
+from .gating import BLOCK_SECONDS, STEP_SECONDS, STEPS_PER_BLOCK, gated_loudness, power_lufs
 
 # The K-filter's memory: its impulse response keeps 1e-21 of its energy after 0.1 s (the 38 Hz high-pass
 # decays slowest), so the samples before a piece and the padding after it need no more than this.
@@ -124,10 +124,16 @@ class LoudnessMeter:
         steps = np.asarray(self._steps)
         if len(steps) < STEPS_PER_BLOCK:
             return np.zeros(0)
-        return np.convolve(steps, np.ones(STEPS_PER_BLOCK), mode="valid") / (STEPS_PER_BLOCK * self.step)
+        return _block_powers(steps, self.step)
 
     def loudness(self) -> float:
         return gated_loudness(self.block_powers())
+
+
+def _block_powers(steps: np.ndarray, step: int) -> np.ndarray:
+    """Mean square in each 400 ms block (blocks every 100 ms) from the energy of each 100 ms step (gating's
+    block_powers, in numpy)."""
+    return np.convolve(steps, np.ones(STEPS_PER_BLOCK), mode="valid") / (STEPS_PER_BLOCK * step)
 
 
 EDGE_STEPS = 3  # 100 ms steps of silence around a clip measured alone: every block that touches it
@@ -149,14 +155,12 @@ def clip_loudness(samples: np.ndarray, rate: int) -> tuple[float, list[float]]:
     count = -(-len(squares) // step)
     energies = np.pad(squares, (0, count * step - len(squares))).reshape(count, step).sum(axis=1)
     if len(samples) < BLOCK_SECONDS * rate:
-        total = float(energies.sum())
-        return (-0.691 + 10 * math.log10(total / len(samples)) if total > 0 else -math.inf), energies.tolist()
+        return power_lufs(float(energies.sum()) / len(samples)), energies.tolist()
     powers = []
     for offset in (0, step // 2):
         padded = np.concatenate((np.zeros(EDGE_STEPS * step + offset), squares, np.zeros((EDGE_STEPS + 1) * step)))
         steps = padded[: len(padded) // step * step].reshape(-1, step).sum(axis=1)
-        blocks = np.convolve(steps, np.ones(STEPS_PER_BLOCK), mode="valid") / (STEPS_PER_BLOCK * step)
-        powers.append(10 ** (gated_loudness(blocks) / 10))
+        powers.append(10 ** (gated_loudness(_block_powers(steps, step)) / 10))
     mean = sum(powers) / len(powers)
     return (10 * math.log10(mean) if mean > 0 else -math.inf), energies.tolist()
 

@@ -152,10 +152,11 @@ def synthesize(
                 return pending[clip_key].result()
             return cache.get(*clip_key) or speak(voice, text)  # a segment whose piece was cached, needed after all
 
-        def speech_of(segment: Segment, plan: list[tuple[str, list[tuple[Engine, str]]]]) -> Callable[[], Clip]:
+        def speech_of(
+            segment: Segment, plan: list[tuple[str, list[tuple[Engine, str]]]], written: tuple[str, ...]
+        ) -> Callable[[], Clip]:
             def speech() -> Clip:
                 audios = [join_parts([heard(voice, text) for voice, text in parts]) for _, parts in plan if parts]
-                written = [sentence for sentence, parts in plan if parts]
                 return join_sentences(segment, written, audios, config.speech.sentence_silence)
 
             return speech
@@ -169,7 +170,7 @@ def synthesize(
                             heard(voice, text)  # wait for it here: progress counts what is spoken
                 on_progress(Progress(Stage.SPEAK, done, len(plans), segment.kind))
                 written = tuple(sentence for sentence, parts in plan if parts)
-                yield Part(segment, written, speech_of(segment, plan), key, kept)
+                yield Part(segment, written, speech_of(segment, plan, written), key, kept)
             on_progress(Progress(Stage.ENCODE, len(plans), len(plans)))
         finally:
             for future in pending.values():

@@ -18,7 +18,9 @@ import re
 import shutil
 import tempfile
 import weakref
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
 
@@ -30,6 +32,7 @@ CACHE_ENV = "NEWSCAST_CACHE_DIR"
 MARKER = "CACHEDIR.TAG"
 # https://bford.info/cachedir/: backup tools skip a folder with this tag; the comment says whose it is.
 MARKER_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# newscast clip cache: every file here may be deleted\n"
+_Value = TypeVar("_Value")
 _FOLDER = re.compile(r"[0-9a-f]{2}")
 _ENTRY = re.compile(r"(?P<key>[0-9a-f]{64})-(?P<size>\d+)-(?P<checksum>[0-9a-f]{16})\.(?P<kind>wav|piece)")
 # entries (older clips unchecked), and writes in progress
@@ -106,26 +109,23 @@ class ClipCache:
         return entries[0] if entries else self.directory / key[:2] / f"{key}.wav"
 
     def get(self, identity: str, text: str) -> Audio | None:
-        for path in self._entries(self.key(identity, text)):
-            audio = self._decoded(self._verified(path))
-            if audio is None:
-                path.unlink(missing_ok=True)  # damaged: it will be spoken again
-                continue
-            return audio
-        return None
+        return self._read(self.key(identity, text), "wav", self._decoded)
 
     def has_piece(self, key: str) -> bool:
         """Is a piece with this key kept? (Whether it verifies is known only when it is read.)"""
         return bool(self._entries(key, "piece"))
 
     def piece(self, key: str) -> Piece | None:
-        for path in self._entries(key, "piece"):
-            data = self._verified(path)
-            piece = None if data is None else Piece.from_bytes(data)
-            if piece is None:
-                path.unlink(missing_ok=True)  # damaged, or of another version: it will be encoded again
-                continue
-            return piece
+        return self._read(key, "piece", lambda data: None if data is None else Piece.from_bytes(data))
+
+    def _read(self, key: str, kind: str, decode: Callable[[bytes | None], _Value | None]) -> _Value | None:
+        """The first entry of the key that verifies and decodes; one that does not (damaged, or of another
+        version) is deleted, to be spoken or encoded again."""
+        for path in self._entries(key, kind):
+            value = decode(self._verified(path))
+            if value is not None:
+                return value
+            path.unlink(missing_ok=True)
         return None
 
     def put_piece(self, key: str, piece: Piece) -> None:
