@@ -103,11 +103,16 @@ def _client(scheduler: str, workers: int):
             raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
     import dask
 
-    from .process import MALLOC_ENVIRONMENT
+    from .process import BLAS_ENVIRONMENT, MALLOC_ENVIRONMENT
 
     # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536 (memory back to the system at once, against leaks
-    # in long-lived workers); a cluster that lives for one batch is better served by reusing it (process.py).
-    environment = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **MALLOC_ENVIRONMENT}
+    # in long-lived workers); a cluster that lives for one batch is better served by reusing it, and by one
+    # OpenBLAS thread (process.py). A variable set in this process's environment still wins.
+    environment = {
+        **dask.config.get("distributed.nanny.pre-spawn-environ", {}),
+        **MALLOC_ENVIRONMENT,
+        **BLAS_ENVIRONMENT,
+    }
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40

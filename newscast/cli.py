@@ -764,9 +764,10 @@ def show_config(
 
 
 def main() -> None:
-    from .process import keep_freed_memory
+    from .process import keep_freed_memory, quiet_blas
 
     keep_freed_memory()
+    quiet_blas()
     try:
         app()
     except KeyboardInterrupt:  # raised outside a command, e.g. while importing engines

@@ -91,10 +91,12 @@ def verdict(ratio: float, target: float, below: bool = True) -> str:
     return f"ratio {ratio:.2f} (target {'<=' if below else '>='} {target:g}: {'met' if met else 'NOT met'})"
 
 
-def script_text(source: Path | str, work: Path, name: str) -> Path:
-    """What newscast speaks for an article, as `python -m piper` reads it (one paragraph a line)."""
+def script_text(source: Path | str | list[str], work: Path, name: str) -> Path:
+    """What newscast speaks for an article (or several, one after the other), as `python -m piper` reads it (one
+    paragraph a line)."""
+    sources = [str(item) for item in source] if isinstance(source, list) else [str(source)]
     text = subprocess.run(
-        [*NEWSCAST, "script", "--format", "text", str(source)], check=True, capture_output=True, text=True
+        [*NEWSCAST, "script", "--format", "text", *sources], check=True, capture_output=True, text=True
     ).stdout
     path = work / name
     path.write_text(text)
@@ -184,7 +186,8 @@ def bench_piper(runs: int) -> None:
 
 SYNTHESIS_PROBE = """
 import sys, time
-from newscast.process import keep_freed_memory; keep_freed_memory()  # as the command line does
+from newscast.process import keep_freed_memory, quiet_blas  # the process set up as the command line does
+keep_freed_memory(); quiet_blas()
 from concurrent.futures import ThreadPoolExecutor
 from newscast import load_config
 from newscast.pipeline import worker_count
@@ -304,7 +307,8 @@ def bench_batch() -> None:
 
 GROWTH_PROBE = """
 import sys, time
-from newscast.process import keep_freed_memory; keep_freed_memory()  # as the command line does
+from newscast.process import keep_freed_memory, quiet_blas  # the process set up as the command line does
+keep_freed_memory(); quiet_blas()
 from pathlib import Path
 from newscast import build_episode, load_config
 from newscast.pipeline import cache_for
@@ -331,34 +335,63 @@ print(time.process_time() - start, episode.duration)
 
 
 def _duration(path: Path) -> float:
+    """Seconds of an MP3 or a WAV."""
+    if path.suffix == ".wav":
+        import soundfile
+
+        return soundfile.info(str(path)).duration
     from mutagen.mp3 import MP3
 
     return MP3(path).info.length
 
 
 def bench_growth(runs: int) -> None:
-    header("growth", f"roundups: CPU seconds per minute of audio, cold commands once, the assembly median of {runs}")
+    header("growth", f"roundups: CPU seconds per minute of audio, medians of {runs} runs")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         articles = [str(path) for path in day_of_news(work / "articles", 10)]
         config, cache = work / "c.toml", work / "cache"
         config.write_text('[speech]\nengine = "piper"\n')
+        # The reference: `python -m piper` speaking the same stories, one process each time, as the command is.
+        texts = {stories: script_text(articles[:stories], work, f"stories-{stories}.txt") for stories in (1, 5, 10)}
+        cold_cpu: dict[int, list[float]] = {1: [], 5: [], 10: []}
+        piper_cpu: dict[int, list[float]] = {1: [], 5: [], 10: []}
+        minutes_of: dict[int, float] = {}
+        piper_minutes: dict[int, float] = {}
+        for run in range(runs):  # the whole command, speech included; interleaved, so a slow spell hits every size
+            for stories in (1, 5, 10):
+                last = run == runs - 1 and stories == 10  # it fills the cache the assembly is measured on below
+                own_cache = cache if last else work / f"cold-cache-{stories}"
+                shutil.rmtree(own_cache, ignore_errors=True)
+                output = work / f"cold-{stories}.mp3"
+                output.unlink(missing_ok=True)
+                timed([*NEWSCAST, "build", "-c", str(config), "--cache-dir", str(own_cache), "-o", str(output),
+                       *articles[:stories]])  # fmt: skip
+                minutes_of[stories] = _duration(output) / 60
+                cold_cpu[stories].append(CPU_SECONDS[-1])
+                wav = work / f"piper-{stories}.wav"
+                timed(piper_command(texts[stories], wav))
+                piper_cpu[stories].append(CPU_SECONDS[-1])
+                piper_minutes[stories] = _duration(wav) / 60
         cold: dict[int, float] = {}
-        cold_runs: dict[int, tuple[float, float]] = {}
-        for stories in (1, 5, 10):  # the whole command, speech included; the last one fills the cache below
-            own_cache = cache if stories == 10 else work / f"cold-cache-{stories}"
-            output = work / f"cold-{stories}.mp3"
-            timed([*NEWSCAST, "build", "-c", str(config), "--cache-dir", str(own_cache), "-o", str(output),
-                   *articles[:stories]])  # fmt: skip
-            minutes = _duration(output) / 60
-            cold[stories] = CPU_SECONDS[-1] / minutes
-            cold_runs[stories] = (CPU_SECONDS[-1], minutes)
+        reference: dict[int, float] = {}
+        for stories in (1, 5, 10):
+            cpu, minutes = statistics.median(cold_cpu[stories]), minutes_of[stories]
+            cold[stories] = cpu / minutes
+            reference[stories] = statistics.median(piper_cpu[stories]) / piper_minutes[stories]
+            spread = f" (runs {min(cold_cpu[stories]):.2f} to {max(cold_cpu[stories]):.2f})" if runs > 1 else ""
             print(f"growth {stories:2d} stories, cold build (the command, speech included), {minutes:5.2f} min of audio"
-                  f"   {CPU_SECONDS[-1]:6.2f} s CPU   {cold[stories]:.3f} s per minute of audio")  # fmt: skip
-        (cpu1, min1), (cpu5, min5), (cpu10, min10) = (cold_runs[n] for n in (1, 5, 10))
+                  f"   {cpu:6.2f} s CPU{spread}   {cold[stories]:.3f} s per minute of audio;"
+                  f" python -m piper on the same stories {reference[stories]:.3f}")  # fmt: skip
+        (cpu1, min1), (cpu5, min5), (cpu10, min10) = ((cold[n] * minutes_of[n], minutes_of[n]) for n in (1, 5, 10))
         first, second = (cpu5 - cpu1) / (min5 - min1), (cpu10 - cpu5) / (min10 - min5)
         print(f"growth   CPU of each added minute (the command's fixed costs cancel): 1 -> 5 stories {first:.3f} s, "
-              f"5 -> 10 stories {second:.3f} s")  # fmt: skip
+              f"5 -> 10 stories {second:.3f} s; so the fixed cost of a command is about "
+              f"{cpu1 - first * min1:.2f} s CPU")  # fmt: skip
+        piper_cpu1, piper_cpu5 = (statistics.median(piper_cpu[n]) for n in (1, 5))
+        piper_first = (piper_cpu5 - piper_cpu1) / (piper_minutes[5] - piper_minutes[1])
+        print(f"growth   python -m piper, the same way: each added minute {piper_first:.3f} s, "
+              f"its fixed cost about {piper_cpu1 - piper_first * piper_minutes[1]:.2f} s CPU")  # fmt: skip
         per_minute, steady, stitched = {}, {}, {}
         for stories in (1, 5, 10):  # a roundup of one story is simply that story's episode
 
@@ -382,15 +415,17 @@ def bench_growth(runs: int) -> None:
         for label, figures in labels:
             ratio = figures[stories] / figures[1]
             met = "met" if abs(ratio - 1) <= 0.10 else "NOT met"
+            also = f"; python -m piper's own {reference[stories] / reference[1]:.2f}" if figures is cold else ""
             print(
                 f"growth {stories:2d} stories against 1 (baseline), {label}: {ratio:.2f} per minute "
-                f"(target 0.90-1.10: {met})"
+                f"(target 0.90-1.10: {met}){also}"
             )
 
 
 MEMORY_PROBE = """
 import resource, sys
-from newscast.process import keep_freed_memory; keep_freed_memory()  # as the command line does
+from newscast.process import keep_freed_memory, quiet_blas  # the process set up as the command line does
+keep_freed_memory(); quiet_blas()
 import numpy as np
 from pathlib import Path
 from newscast import load_config
@@ -493,6 +528,7 @@ IMPORTS_PROBE = """
 import time
 started = time.process_time()
 import newscast.cli
+from newscast.process import quiet_blas; quiet_blas()  # as the command line does
 imports = time.process_time() - started
 import lameenc, onnxruntime, piper
 from newscast import audio, episode, loudness, mp3, pipeline
@@ -508,12 +544,20 @@ def bench_profile() -> None:
     header("profile", "CPU seconds per stage of an in-process build of the example article (all threads)")
     imports, audio_imports = map(float, subprocess.run([sys.executable, "-c", IMPORTS_PROBE], check=True,
                                                        capture_output=True, text=True).stdout.split())  # fmt: skip
+    from newscast.process import BLAS_ENVIRONMENT, keep_freed_memory, quiet_blas
+
+    keep_freed_memory()  # as the command line does
+    saved = {name: os.environ.get(name) for name in BLAS_ENVIRONMENT}
+    quiet_blas()  # (unless an earlier section imported numpy) and not for the baselines of later sections
     from newscast import audio, episode, load_config, loudness, mp3, pipeline
-    from newscast.process import keep_freed_memory
     from newscast.speech import cache as clip_cache
     from newscast.speech import piper, text
 
-    keep_freed_memory()  # as the command line does
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
     totals: dict[str, float] = {}
     lock, local = threading.Lock(), threading.local()

@@ -127,16 +127,18 @@ def test_unreachable_scheduler_is_a_clean_error(tmp_path):
 
 
 def _malloc_settings():
-    return os.environ.get("MALLOC_MMAP_THRESHOLD_"), os.environ.get("MALLOC_TRIM_THRESHOLD_")
+    names = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "OPENBLAS_NUM_THREADS")
+    return tuple(os.environ.get(name) for name in names)
 
 
 @pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the module's cluster is up beside it
 def test_the_local_cluster_workers_reuse_freed_memory(monkeypatch):
-    """Dask starts workers returning memory at once (MALLOC_TRIM_THRESHOLD_=65536); ours keep it (process.py)."""
+    """Dask starts workers returning memory at once (MALLOC_TRIM_THRESHOLD_=65536); ours keep it, and run one
+    OpenBLAS thread (process.py)."""
     from newscast.batch import _client
-    from newscast.process import MALLOC_ENVIRONMENT
+    from newscast.process import BLAS_ENVIRONMENT, MALLOC_ENVIRONMENT
 
-    for name in MALLOC_ENVIRONMENT:  # an earlier cluster in this process left dask's in os.environ, which wins
+    for name in (*MALLOC_ENVIRONMENT, *BLAS_ENVIRONMENT):  # an earlier cluster left dask's in os.environ, which wins
         monkeypatch.delenv(name, raising=False)
 
     dask_client, cluster = _client("", 1)
@@ -145,5 +147,5 @@ def test_the_local_cluster_workers_reuse_freed_memory(monkeypatch):
     finally:
         dask_client.close()
         cluster.close()
-    wanted = (MALLOC_ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"], MALLOC_ENVIRONMENT["MALLOC_TRIM_THRESHOLD_"])
+    wanted = (MALLOC_ENVIRONMENT["MALLOC_MMAP_THRESHOLD_"], MALLOC_ENVIRONMENT["MALLOC_TRIM_THRESHOLD_"], "1")
     assert settings == [wanted]

@@ -457,3 +457,45 @@ def test_the_malloc_thresholds_take_on_this_machine():
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("not glibc")
     assert process.keep_freed_memory() is True
+
+
+BLAS_PROBE = """
+import os, sys
+from newscast import cli
+sys.argv = ["newscast", "--help"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+import numpy  # what a build imports next, after the command line has set up the process
+threads = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1
+print(os.environ.get("OPENBLAS_NUM_THREADS"), threads)
+"""
+
+
+def _blas_probe(**environment: str) -> list[str]:
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}
+    result = subprocess.run(
+        [sys.executable, "-c", BLAS_PROBE], env={**env, **environment}, capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()[-2:]  # after the help
+
+
+def test_a_command_starts_no_blas_threads():
+    """numpy's OpenBLAS started a spinning thread per core at import: 0.1 to 0.3 s of CPU on every command."""
+    variable, threads = _blas_probe()
+    assert variable == "1"
+    assert threads == "1"  # the main thread alone: no OpenBLAS pool beside it
+
+
+def test_a_users_blas_threads_are_kept():
+    assert _blas_probe(OPENBLAS_NUM_THREADS="2")[0] == "2"
+
+
+def test_blas_threads_are_left_alone_once_numpy_is_loaded(monkeypatch):
+    from newscast import process
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert "numpy" in sys.modules  # as in this test process
+    assert process.quiet_blas() is False
+    assert "OPENBLAS_NUM_THREADS" not in os.environ
