@@ -70,21 +70,26 @@ _HOMES = {
 
 
 def _version() -> str:
+    import sys
     from pathlib import Path
 
-    # An installed copy sits beside its own dist-info: read it there, not through importlib.metadata's scan of
-    # every distribution on sys.path (6 ms of each build, whose fingerprint holds the version).
-    beside = list(Path(__file__).resolve().parent.parent.glob("newscast-*.dist-info/METADATA"))
-    if len(beside) == 1:
-        try:
-            with beside[0].open(encoding="utf-8") as metadata:
-                for line in metadata:
-                    if line.startswith("Version:"):
-                        return line.split(":", 1)[1].strip()
-                    if not line.strip():
-                        break
-        except (OSError, UnicodeError):
-            pass  # importlib.metadata then has its say
+    # An installed copy sits beside its own dist-info, an editable one has it on sys.path: read it there, not
+    # through importlib.metadata (15 ms to import, 6 ms to scan, in each build, whose fingerprint holds it).
+    for folder in [Path(__file__).resolve().parent.parent, *map(Path, sys.path)]:
+        found = list(folder.glob("newscast-*.dist-info/METADATA"))
+        if len(found) > 1:
+            break  # more than one: importlib.metadata decides, as it would have
+        if found:
+            try:
+                with found[0].open(encoding="utf-8") as metadata:
+                    for line in metadata:
+                        if line.startswith("Version:"):
+                            return line.split(":", 1)[1].strip()
+                        if not line.strip():
+                            break
+            except (OSError, UnicodeError):
+                pass
+            break  # unreadable, or no version in it
     from importlib.metadata import PackageNotFoundError, version  # 15 ms to import: only when asked
 
     try:

@@ -16,7 +16,9 @@ piper    cold `newscast build --engine piper` of the example article (fresh cach
 batch    a day's news: 20 articles with `newscast batch` (local cluster, default workers, empty clip cache)
          against a shell loop of `python -m piper` over the same 20 script texts (target <= 0.80).
 growth   roundups of 1, 5 and 10 stories: first the whole cold command (speech included, empty clip cache), CPU
-         seconds per minute of audio against the 1-story roundup (target: within 10%); then the assembly
+         seconds per minute of audio against the 1-story roundup (target: within 10%), each size run --runs times,
+         interleaved, the median taken; beside it `python -m piper` speaking the same stories, one process each
+         time, as the reference for what a command's fixed costs do to a short episode; then the assembly
          alone, the stricter test: each built in a fresh process with its clips cached and its encoded pieces
          deleted first (reading the clips, levelling, encoding, stitching, tags, and the process's one-time
          costs), CPU seconds of build_episode (imports excluded) per minute of audio, against the 1-story
@@ -346,7 +348,8 @@ def _duration(path: Path) -> float:
 
 
 def bench_growth(runs: int) -> None:
-    header("growth", f"roundups: CPU seconds per minute of audio, medians of {runs} runs")
+    probes = max(runs, 5)  # an assembly takes a second or less, and a short one moves by a fifth from run to run
+    header("growth", f"roundups: CPU seconds per minute of audio, medians of {runs} runs ({probes} of an assembly)")
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         articles = [str(path) for path in day_of_news(work / "articles", 10)]
@@ -401,12 +404,12 @@ def bench_growth(runs: int) -> None:
                 return subprocess.run(command, check=True, capture_output=True, text=True).stdout.split()
 
             probe("keep")  # speaks the few new intro sentences
-            measured = [probe("drop") for _ in range(runs)]
+            measured = [probe("drop") for _ in range(probes)]
             cpu = statistics.median(float(seconds) for seconds, _ in measured)
             minutes = float(measured[0][1]) / 60
             per_minute[stories] = cpu / minutes
-            steady[stories] = statistics.median(float(probe("steady")[0]) for _ in range(runs)) / minutes
-            stitched[stories] = statistics.median(float(probe("keep")[0]) for _ in range(runs)) / minutes
+            steady[stories] = statistics.median(float(probe("steady")[0]) for _ in range(probes)) / minutes
+            stitched[stories] = statistics.median(float(probe("keep")[0]) for _ in range(probes)) / minutes
             print(f"growth {stories:2d} stories, {minutes:5.2f} min of audio   {cpu:6.2f} s CPU"
                   f"   {per_minute[stories]:.3f} s per minute of audio; after one build in the same process"
                   f" {steady[stories]:.3f}; pieces cached, stitched only: {stitched[stories]:.3f}")  # fmt: skip

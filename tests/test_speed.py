@@ -377,6 +377,41 @@ def test_the_version_is_read_beside_an_installed_copy(tmp_path, monkeypatch):
     assert newscast._version() == "9.8.7"
 
 
+def test_an_editable_installs_version_is_read_on_sys_path(tmp_path, monkeypatch):
+    """An editable install's dist-info is in site-packages, away from the source: found there, no scan."""
+    import importlib.metadata
+
+    import newscast
+
+    (tmp_path / "src" / "newscast").mkdir(parents=True)
+    (tmp_path / "site-packages" / "newscast-4.5.6.dist-info").mkdir(parents=True)
+    (tmp_path / "site-packages" / "newscast-4.5.6.dist-info" / "METADATA").write_text(
+        "Name: newscast\nVersion: 4.5.6\n"
+    )
+    monkeypatch.setattr(newscast, "__file__", str(tmp_path / "src" / "newscast" / "__init__.py"))
+    monkeypatch.setattr(sys, "path", [str(tmp_path / "missing"), str(tmp_path / "site-packages"), *sys.path])
+
+    def no_scan(name):
+        raise AssertionError("scanned sys.path")
+
+    monkeypatch.setattr(importlib.metadata, "version", no_scan)
+    assert newscast._version() == "4.5.6"
+
+
+def test_two_installed_versions_are_left_to_importlib_metadata(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    import newscast
+
+    (tmp_path / "newscast").mkdir()
+    for version in ("1.0", "2.0"):
+        (tmp_path / f"newscast-{version}.dist-info").mkdir()
+        (tmp_path / f"newscast-{version}.dist-info" / "METADATA").write_text(f"Version: {version}\n")
+    monkeypatch.setattr(newscast, "__file__", str(tmp_path / "newscast" / "__init__.py"))
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "2.0 (importlib.metadata)")
+    assert newscast._version() == "2.0 (importlib.metadata)"
+
+
 def test_the_version_is_the_installed_distributions():
     import importlib.metadata
 
