@@ -391,6 +391,15 @@ def bench_growth(runs: int) -> None:
         print(f"growth   CPU of each added minute (the command's fixed costs cancel): 1 -> 5 stories {first:.3f} s, "
               f"5 -> 10 stories {second:.3f} s; so the fixed cost of a command is about "
               f"{cpu1 - first * min1:.2f} s CPU")  # fmt: skip
+        paired = {  # each build against the piper run right after it: a drift of the machine's speed cancels
+            stories: statistics.median(
+                (mine / minutes_of[stories]) / (theirs / piper_minutes[stories])
+                for mine, theirs in zip(cold_cpu[stories], piper_cpu[stories], strict=True)
+            )
+            for stories in (1, 5, 10)
+        }
+        print("growth   the cold build against python -m piper on the same stories, CPU per minute, run by run: "
+              + ", ".join(f"{stories} {paired[stories]:.2f}" for stories in (1, 5, 10)))  # fmt: skip
         piper_cpu1, piper_cpu5 = (statistics.median(piper_cpu[n]) for n in (1, 5))
         piper_first = (piper_cpu5 - piper_cpu1) / (piper_minutes[5] - piper_minutes[1])
         print(f"growth   python -m piper, the same way: each added minute {piper_first:.3f} s, "
@@ -628,6 +637,22 @@ def bench_profile() -> None:
             print(f"profile   {'(the rest)':44s}{cpu - sum(totals.values()):6.2f} s")
 
 
+def compiled_bytecode() -> None:
+    """Every newscast module with its bytecode beside it, as `pip install` leaves an installed copy. A source
+    checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile each module again in every process
+    timed: 0.1 s more on each command, most of a rebuild's start-up."""
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("newscast")
+    if spec is None or spec.origin is None:
+        sys.exit("bench.py measures the installed newscast: pip install -e . first")
+    folder = Path(spec.origin).parent
+    if not compileall.compile_dir(str(folder), quiet=1):
+        sys.exit(f"bench.py: cannot compile the modules in {folder}")
+    print(f"modules: {folder} (bytecode written beside them, as an install does)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", choices=[*SECTIONS, []], default=[], metavar="SECTION",
@@ -637,6 +662,7 @@ def main() -> None:
     if shutil.which("sh") is None:
         sys.exit("bench.py needs a POSIX shell for the batch baseline")
     print(f"newscast bench on {os.uname().nodename}, {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    compiled_bytecode()
     chosen = args.sections or SECTIONS
     for section in SECTIONS:
         if section in chosen:
