@@ -517,7 +517,7 @@ def _blas_probe(**environment: str) -> list[str]:
 
 
 def test_a_command_starts_no_blas_threads():
-    """numpy's OpenBLAS started a spinning thread per core at import: 0.1 to 0.3 s of CPU on every command."""
+    """numpy's OpenBLAS started a spinning thread per core at import: 0.1 s of CPU on every command."""
     variable, threads = _blas_probe()
     assert variable == "1"
     assert threads == "1"  # the main thread alone: no OpenBLAS pool beside it
