@@ -349,6 +349,11 @@ def _duration(path: Path) -> float:
     return MP3(path).info.length
 
 
+def added_minute(cpu: dict[int, float], minutes: dict[int, float], fewer: int, more: int) -> float:
+    """CPU seconds of each minute a bigger roundup adds: the fixed costs of a command cancel."""
+    return (cpu[more] - cpu[fewer]) / (minutes[more] - minutes[fewer])
+
+
 def bench_growth(runs: int) -> None:
     probes = max(runs, 5)  # an assembly takes a second or less, and a short one moves by a fifth from run to run
     header("growth", f"roundups: CPU seconds per minute of audio, medians of {runs} runs ({probes} of an assembly)")
@@ -378,21 +383,20 @@ def bench_growth(runs: int) -> None:
                 timed(piper_command(texts[stories], wav))
                 piper_cpu[stories].append(CPU_SECONDS[-1])
                 piper_minutes[stories] = _duration(wav) / 60
-        cold: dict[int, float] = {}
-        reference: dict[int, float] = {}
+        cpu = {stories: statistics.median(cold_cpu[stories]) for stories in (1, 5, 10)}
+        piper = {stories: statistics.median(piper_cpu[stories]) for stories in (1, 5, 10)}
+        cold = {stories: cpu[stories] / minutes_of[stories] for stories in (1, 5, 10)}
+        reference = {stories: piper[stories] / piper_minutes[stories] for stories in (1, 5, 10)}
         for stories in (1, 5, 10):
-            cpu, minutes = statistics.median(cold_cpu[stories]), minutes_of[stories]
-            cold[stories] = cpu / minutes
-            reference[stories] = statistics.median(piper_cpu[stories]) / piper_minutes[stories]
             spread = f" (runs {min(cold_cpu[stories]):.2f} to {max(cold_cpu[stories]):.2f})" if runs > 1 else ""
-            print(f"growth {stories:2d} stories, cold build (the command, speech included), {minutes:5.2f} min of audio"
-                  f"   {cpu:6.2f} s CPU{spread}   {cold[stories]:.3f} s per minute of audio;"
-                  f" python -m piper on the same stories {reference[stories]:.3f}")  # fmt: skip
-        (cpu1, min1), (cpu5, min5), (cpu10, min10) = ((cold[n] * minutes_of[n], minutes_of[n]) for n in (1, 5, 10))
-        first, second = (cpu5 - cpu1) / (min5 - min1), (cpu10 - cpu5) / (min10 - min5)
+            print(f"growth {stories:2d} stories, cold build (the command, speech included), "
+                  f"{minutes_of[stories]:5.2f} min of audio   {cpu[stories]:6.2f} s CPU{spread}   "
+                  f"{cold[stories]:.3f} s per minute of audio; python -m piper on the same stories "
+                  f"{reference[stories]:.3f}")  # fmt: skip
+        first, second = added_minute(cpu, minutes_of, 1, 5), added_minute(cpu, minutes_of, 5, 10)
         print(f"growth   CPU of each added minute (the command's fixed costs cancel): 1 -> 5 stories {first:.3f} s, "
               f"5 -> 10 stories {second:.3f} s; so the fixed cost of a command is about "
-              f"{cpu1 - first * min1:.2f} s CPU")  # fmt: skip
+              f"{cpu[1] - first * minutes_of[1]:.2f} s CPU")  # fmt: skip
         paired = {  # each build against the piper run right after it: a drift of the machine's speed cancels
             stories: statistics.median(
                 (mine / minutes_of[stories]) / (theirs / piper_minutes[stories])
@@ -402,10 +406,9 @@ def bench_growth(runs: int) -> None:
         }
         print("growth   the cold build against python -m piper on the same stories, CPU per minute, run by run: "
               + ", ".join(f"{stories} {paired[stories]:.2f}" for stories in (1, 5, 10)))  # fmt: skip
-        piper_cpu1, piper_cpu5 = (statistics.median(piper_cpu[n]) for n in (1, 5))
-        piper_first = (piper_cpu5 - piper_cpu1) / (piper_minutes[5] - piper_minutes[1])
+        piper_first = added_minute(piper, piper_minutes, 1, 5)
         print(f"growth   python -m piper, the same way: each added minute {piper_first:.3f} s, "
-              f"its fixed cost about {piper_cpu1 - piper_first * piper_minutes[1]:.2f} s CPU")  # fmt: skip
+              f"its fixed cost about {piper[1] - piper_first * piper_minutes[1]:.2f} s CPU")  # fmt: skip
         per_minute, steady, stitched = {}, {}, {}
         for stories in (1, 5, 10):  # a roundup of one story is simply that story's episode
 
@@ -558,20 +561,13 @@ def bench_profile() -> None:
     header("profile", "CPU seconds per stage of an in-process build of the example article (all threads)")
     imports, audio_imports = map(float, subprocess.run([sys.executable, "-c", IMPORTS_PROBE], check=True,
                                                        capture_output=True, text=True).stdout.split())  # fmt: skip
-    from newscast.process import BLAS_ENVIRONMENT, keep_freed_memory, quiet_blas
+    from newscast.process import keep_freed_memory, quiet_blas
 
     keep_freed_memory()  # as the command line does
-    saved = {name: os.environ.get(name) for name in BLAS_ENVIRONMENT}
-    quiet_blas()  # (unless an earlier section imported numpy) and not for the baselines of later sections
+    quiet_blas()  # (unless an earlier section imported numpy); the last section: no baseline runs after it
     from newscast import audio, episode, load_config, loudness, mp3, pipeline
     from newscast.speech import cache as clip_cache
     from newscast.speech import piper, text
-
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
     totals: dict[str, float] = {}
     lock, local = threading.Lock(), threading.local()
